@@ -1,0 +1,66 @@
+package dev.lectern.domain;
+
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * A piece of raw PCM audio: signed 16-bit little-endian, mono, 16 000 Hz (32 000 bytes a second).
+ * The duration follows from the length. The bytes are copied in and out, so a chunk never changes.
+ */
+public final class AudioChunk {
+    /** Samples a second. */
+    public static final int SAMPLE_RATE = 16_000;
+    /** Bytes a second: 16 000 samples of 2 bytes. */
+    public static final int BYTES_PER_SECOND = SAMPLE_RATE * 2;
+    /** The size of the default 100 ms chunk. */
+    public static final int BYTES_PER_100_MS = BYTES_PER_SECOND / 10;
+
+    private final byte[] pcm;
+
+    private AudioChunk(byte[] pcm) {
+        this.pcm = pcm;
+    }
+
+    /** A chunk holding a copy of {@code pcm}, which must be a whole number of 16-bit samples. */
+    public static AudioChunk of(byte[] pcm) {
+        Checks.require(pcm != null, "pcm", null, "must not be null");
+        Checks.require(pcm.length > 0, "pcm.length", pcm.length, "must be positive");
+        Checks.require(pcm.length % 2 == 0, "pcm.length", pcm.length, "must be even (16-bit samples)");
+        return new AudioChunk(pcm.clone());
+    }
+
+    /** A chunk of {@code millis} of silence. */
+    public static AudioChunk silence(int millis) {
+        Checks.require(millis > 0, "millis", millis, "must be positive");
+        return new AudioChunk(new byte[BYTES_PER_SECOND / 1000 * millis]);
+    }
+
+    /** A copy of the PCM bytes. */
+    public byte[] pcm() {
+        return pcm.clone();
+    }
+
+    public int sizeInBytes() {
+        return pcm.length;
+    }
+
+    /** Length of the audio, from the byte count. */
+    public Duration duration() {
+        return Duration.ofNanos(pcm.length * 1_000_000_000L / BYTES_PER_SECOND);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AudioChunk other && Arrays.equals(pcm, other.pcm);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(pcm);
+    }
+
+    @Override
+    public String toString() {
+        return "AudioChunk[" + pcm.length + " B, " + duration().toMillis() + " ms]";
+    }
+}

@@ -1,0 +1,13 @@
+package dev.lectern.domain.event;
+
+/** Why captured audio was not sent. */
+public enum DropReason {
+    /** The send queue was full while the client could not send; the oldest audio went first. */
+    QUEUE_FULL,
+    /** Captured while the broadcast was paused. */
+    PAUSED,
+    /** Still queued when the client ended. */
+    SESSION_ENDED,
+    /** The transport failed to write it. */
+    TRANSPORT_FAILURE
+}

@@ -1,0 +1,94 @@
+package dev.lectern.domain.event;
+
+import dev.lectern.domain.AudioChunk;
+import dev.lectern.domain.ConnectionId;
+import dev.lectern.domain.LanguageCode;
+import dev.lectern.domain.SequenceNumber;
+import dev.lectern.domain.SessionId;
+import dev.lectern.domain.message.BroadcastState;
+import dev.lectern.domain.message.ServerMessage;
+import dev.lectern.domain.session.EndReason;
+import dev.lectern.domain.session.LecternError;
+import java.time.Duration;
+
+/**
+ * What a client tells its host. Delivered in order; {@link Closed} is the final event and nothing
+ * follows it.
+ */
+public sealed interface LecternEvent {
+
+    /** The speaker's session exists; share {@code sessionId} with listeners. */
+    record SessionCreated(SessionId sessionId, LanguageCode sourceLanguage, Long expiresAtMillis) implements LecternEvent {}
+
+    /** After a drop the old session was gone, so the speaker created a new one: listeners need the new id. */
+    record SessionReplaced(SessionId previous, SessionId current) implements LecternEvent {}
+
+    /** The listener joined. */
+    record SessionJoined(SessionId sessionId, LanguageCode targetLanguage, LanguageCode sourceLanguage,
+                         Integer listenerCount) implements LecternEvent {}
+
+    /** A chunk released for playing, in order, once. */
+    record AudioReceived(SequenceNumber sequence, AudioChunk audio) implements LecternEvent {}
+
+    /** Chunks {@code from} to {@code to} (inclusive) will never be played. */
+    record AudioGap(SequenceNumber from, SequenceNumber to) implements LecternEvent {
+        public long chunks() {
+            return to.value() - from.value() + 1;
+        }
+    }
+
+    /** Captured chunks that were not sent; {@code totalDropped} counts all drops of this client. */
+    record AudioDropped(long chunks, DropReason reason, long totalDropped) implements LecternEvent {}
+
+    /** The broadcast is paused (speaker: acknowledged by the server; listener: the speaker paused). */
+    record SessionPaused(SessionId sessionId) implements LecternEvent {}
+
+    /** The broadcast is live again. */
+    record SessionResumed(SessionId sessionId) implements LecternEvent {}
+
+    /** Muted, unmuted, volume or full-state change. */
+    record BroadcastChanged(ServerMessage.BroadcastChanged.Kind kind, BroadcastState state, Double volume)
+            implements LecternEvent {}
+
+    /** The server ended the session. */
+    record SessionEnded(SessionId sessionId, String message) implements LecternEvent {}
+
+    /** The listener's new language is confirmed. */
+    record LanguageChanged(LanguageCode language) implements LecternEvent {}
+
+    /** The server's status report (speaker). */
+    record StatusReceived(ServerMessage.SessionStatus status) implements LecternEvent {}
+
+    /** The audio pipeline warns about the speaker's input. */
+    record QualityWarning(String issue, String message) implements LecternEvent {}
+
+    /** The connection nears its cutoff, or the server is about to close it for idleness. */
+    record ConnectionWarning(Double remainingMinutes, String message) implements LecternEvent {}
+
+    /** A refresh began; {@code trigger} says why (server request, own clock, warning). */
+    record RefreshStarted(String trigger) implements LecternEvent {}
+
+    /** The new connection took over; the old one is being closed. */
+    record ConnectionRefreshed(ConnectionId from, ConnectionId to) implements LecternEvent {}
+
+    /** The current connection was lost unexpectedly; a reconnect follows unless the client ends. */
+    record Disconnected(ConnectionId connection, int code, String reason) implements LecternEvent {}
+
+    /** A (re)connect attempt failed with a retryable error; attempt {@code attempt} follows after {@code delay}. */
+    record RetryScheduled(int attempt, Duration delay, LecternError cause) implements LecternEvent {}
+
+    /** Back online after {@code attempts} retries. */
+    record Reconnected(int attempts) implements LecternEvent {}
+
+    /** The retry budget ran out. */
+    record ReconnectFailed(int attempts, LecternError lastError) implements LecternEvent {}
+
+    /** Something went wrong that the host should know of. */
+    record Error(LecternError error) implements LecternEvent {}
+
+    /** A frame that could not be decoded was skipped; {@code totalRejected} counts them all. */
+    record FrameRejected(ConnectionId connection, String reason, long totalRejected) implements LecternEvent {}
+
+    /** The final event: the client is over and has released everything. */
+    record Closed(EndReason reason) implements LecternEvent {}
+}

@@ -1,0 +1,103 @@
+package dev.lectern.domain.session;
+
+import dev.lectern.domain.ConnectionId;
+import dev.lectern.domain.LanguageCode;
+import dev.lectern.domain.Role;
+import dev.lectern.domain.SessionId;
+import dev.lectern.domain.audio.JitterBuffer;
+import dev.lectern.domain.audio.SendQueue;
+import dev.lectern.domain.retry.Entropy;
+
+/**
+ * What every state carries: the plan and settings, the session as known so far, the audio structures,
+ * counters and the entropy for jitter.
+ *
+ * @param sessionId null until a speaker's session is created
+ * @param language the listener's confirmed target language (null for speakers)
+ * @param pendingLanguage a language change sent but not yet confirmed
+ * @param lastConnection the last connection id handed out (0 before the first)
+ * @param everActive whether a connection was ever confirmed (a later connect is a reconnect)
+ * @param paused speaker: paused by the host; listener: the speaker paused the broadcast
+ * @param pausedDrops chunks captured while paused that are not reported yet (reported on resume)
+ * @param retiring the connection a refresh replaced, closing now; its late audio is still used
+ */
+public record Context(SessionPlan plan, SessionSettings settings, SessionId sessionId, LanguageCode language,
+                      LanguageCode pendingLanguage, long lastConnection, Entropy entropy, SendQueue queue,
+                      JitterBuffer buffer, Counters counters, boolean everActive, boolean paused, long pausedDrops,
+                      ConnectionId retiring) {
+
+    static Context initial(SessionPlan plan, SessionSettings settings, long seed) {
+        SessionId sessionId = plan instanceof SessionPlan.Listen l ? l.sessionId() : null;
+        LanguageCode language = plan instanceof SessionPlan.Listen l ? l.targetLanguage() : null;
+        return new Context(plan, settings, sessionId, language, null, 0, Entropy.seeded(seed),
+                SendQueue.withCapacity(settings.sendQueueCapacity()),
+                JitterBuffer.withCapacity(settings.jitterBufferCapacity()), Counters.ZERO, false, false, 0, null);
+    }
+
+    public Role role() {
+        return plan.role();
+    }
+
+    boolean speaker() {
+        return plan.role() == Role.SPEAKER;
+    }
+
+    ConnectionId peekNextConnection() {
+        return new ConnectionId(lastConnection + 1);
+    }
+
+    Context withNextConnection() {
+        return new Context(plan, settings, sessionId, language, pendingLanguage, lastConnection + 1, entropy, queue,
+                buffer, counters, everActive, paused, pausedDrops, retiring);
+    }
+
+    Context withSessionId(SessionId value) {
+        return new Context(plan, settings, value, language, pendingLanguage, lastConnection, entropy, queue, buffer,
+                counters, everActive, paused, pausedDrops, retiring);
+    }
+
+    Context withLanguage(LanguageCode value, LanguageCode pending) {
+        return new Context(plan, settings, sessionId, value, pending, lastConnection, entropy, queue, buffer,
+                counters, everActive, paused, pausedDrops, retiring);
+    }
+
+    Context withEntropy(Entropy value) {
+        return new Context(plan, settings, sessionId, language, pendingLanguage, lastConnection, value, queue, buffer,
+                counters, everActive, paused, pausedDrops, retiring);
+    }
+
+    Context withQueue(SendQueue value) {
+        return new Context(plan, settings, sessionId, language, pendingLanguage, lastConnection, entropy, value, buffer,
+                counters, everActive, paused, pausedDrops, retiring);
+    }
+
+    Context withBuffer(JitterBuffer value) {
+        return new Context(plan, settings, sessionId, language, pendingLanguage, lastConnection, entropy, queue, value,
+                counters, everActive, paused, pausedDrops, retiring);
+    }
+
+    Context withCounters(Counters value) {
+        return new Context(plan, settings, sessionId, language, pendingLanguage, lastConnection, entropy, queue, buffer,
+                value, everActive, paused, pausedDrops, retiring);
+    }
+
+    Context withEverActive() {
+        return new Context(plan, settings, sessionId, language, pendingLanguage, lastConnection, entropy, queue, buffer,
+                counters, true, paused, pausedDrops, retiring);
+    }
+
+    Context withPaused(boolean value) {
+        return new Context(plan, settings, sessionId, language, pendingLanguage, lastConnection, entropy, queue, buffer,
+                counters, everActive, value, pausedDrops, retiring);
+    }
+
+    Context withRetiring(ConnectionId value) {
+        return new Context(plan, settings, sessionId, language, pendingLanguage, lastConnection, entropy, queue, buffer,
+                counters, everActive, paused, pausedDrops, value);
+    }
+
+    Context withPausedDrops(long value) {
+        return new Context(plan, settings, sessionId, language, pendingLanguage, lastConnection, entropy, queue, buffer,
+                counters, everActive, paused, value, retiring);
+    }
+}

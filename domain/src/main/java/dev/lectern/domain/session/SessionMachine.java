@@ -1,0 +1,860 @@
+package dev.lectern.domain.session;
+
+import dev.lectern.domain.ConnectionId;
+import dev.lectern.domain.IdToken;
+import dev.lectern.domain.LanguageCode;
+import dev.lectern.domain.Role;
+import dev.lectern.domain.SessionId;
+import dev.lectern.domain.audio.JitterBuffer;
+import dev.lectern.domain.audio.QueuedChunk;
+import dev.lectern.domain.audio.SendQueue;
+import dev.lectern.domain.event.DropReason;
+import dev.lectern.domain.event.LecternEvent;
+import dev.lectern.domain.message.ClientMessage;
+import dev.lectern.domain.message.ServerMessage;
+import dev.lectern.domain.retry.BackoffPolicy;
+import dev.lectern.domain.retry.Entropy;
+import dev.lectern.domain.session.SessionState.Active;
+import dev.lectern.domain.session.SessionState.Connecting;
+import dev.lectern.domain.session.SessionState.Ended;
+import dev.lectern.domain.session.SessionState.Paused;
+import dev.lectern.domain.session.SessionState.Refreshing;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The session state machine of both roles, as one pure function: {@link #decide} takes a state, an input
+ * and the time, and returns the next state and the effects to carry out. It reads no clock, draws no
+ * random number of its own (the {@link Entropy} in the state is its only source) and performs no I/O.
+ *
+ * <p>The lifecycle follows protocol section 7: connect and confirm; heartbeats on the current connection
+ * only, with dead-link detection; refresh by the server's request, the client's own connection-age clock or
+ * a warning, make-before-break, with the old connection closed only after the new one confirmed; reconnect
+ * after an unexpected loss with backoff and jitter, one chain at a time, never for a permanent error; and
+ * the end, by the host or by the server.
+ */
+public final class SessionMachine {
+
+    /** Normal closure. */
+    public static final int CLOSE_NORMAL = 1000;
+    /** Used in {@code Disconnected} when the link was given up without a close frame. */
+    public static final int CLOSE_ABNORMAL = 1006;
+
+    private static final Set<String> LANGUAGE_REJECTIONS =
+            Set.of("UNSUPPORTED_LANGUAGE", "INVALID_LANGUAGE", "INVALID_PARAMETER", "MISSING_PARAMETER");
+
+    private SessionMachine() {}
+
+    /** The initial state of a speaker; {@code seed} feeds its jitter draws. */
+    public static SessionState speaker(SessionSettings settings, CreateParams params, long seed) {
+        return initial(new SessionPlan.Speak(params), settings, seed);
+    }
+
+    /** The initial state of a listener; {@code seed} feeds its jitter draws. */
+    public static SessionState listener(SessionSettings settings, SessionId sessionId, LanguageCode language, long seed) {
+        return initial(new SessionPlan.Listen(sessionId, language), settings, seed);
+    }
+
+    /** The initial state for {@code plan}. */
+    public static SessionState initial(SessionPlan plan, SessionSettings settings, long seed) {
+        Objects.requireNonNull(plan, "plan is null");
+        Objects.requireNonNull(settings, "settings is null");
+        ConnectMode mode = plan.role() == Role.SPEAKER ? ConnectMode.CREATE : ConnectMode.JOIN;
+        return new Connecting(Context.initial(plan, settings, seed), mode, 0, Step.IDLE, null, false, null);
+    }
+
+    /**
+     * One step. {@code now} is the time in epoch milliseconds, supplied by the caller's clock.
+     *
+     * @throws IllegalStateTransitionException only on a bug: the step would take an edge not listed in
+     *     {@link Transition}
+     */
+    public static Decision decide(SessionState state, Input input, long now) {
+        Objects.requireNonNull(state, "state is null");
+        Objects.requireNonNull(input, "input is null");
+        Run run = new Run(now);
+        SessionState next = run.apply(state, input);
+        Transition.between(state.kind(), next.kind());
+        return new Decision(next, run.out);
+    }
+
+    /** One step's working memory: the time and the effects so far. */
+    private static final class Run {
+        private final long now;
+        private final List<Effect> out = new ArrayList<>(4);
+
+        Run(long now) {
+            this.now = now;
+        }
+
+        private void emit(Effect effect) {
+            out.add(effect);
+        }
+
+        private void notify(LecternEvent event) {
+            out.add(new Effect.Notify(event));
+        }
+
+        SessionState apply(SessionState state, Input input) {
+            if (state instanceof Ended ended) {
+                return whenEnded(ended, input);
+            }
+            if (input instanceof Input.End end) {
+                return userEnd(state, end);
+            }
+            if (input instanceof Input.Capture capture) {
+                return capture(state, capture);
+            }
+            if (input instanceof Input.Malformed malformed) {
+                return malformed(state, malformed);
+            }
+            if (input instanceof Input.SendFailed failed) {
+                return sendFailed(state, failed);
+            }
+            if (state instanceof Connecting connecting) {
+                return connecting(connecting, input);
+            }
+            return connected(state, input);
+        }
+
+        // ------------------------------------------------------------------ Ended
+
+        private SessionState whenEnded(Ended ended, Input input) {
+            Context ctx = ended.context();
+            if (input instanceof Input.Capture && ctx.speaker()) {
+                // Refused by the client API as well; counted so that conservation holds.
+                return new Ended(ctx.withCounters(ctx.counters().plusCaptured().plusDropped(1)), ended.reason());
+            }
+            if (input instanceof Input.Opened opened) {
+                emit(new Effect.Abort(opened.id()));
+            }
+            return ended;
+        }
+
+        private SessionState end(Context ctx, EndReason reason) {
+            emit(new Effect.CancelAllTimers());
+            Context c = ctx;
+            if (!c.queue().isEmpty()) {
+                SendQueue.Drain drain = c.queue().drain();
+                c = c.withQueue(drain.queue()).withCounters(c.counters().plusDropped(drain.chunks().size()));
+                notify(new LecternEvent.AudioDropped(drain.chunks().size(), DropReason.SESSION_ENDED,
+                        c.counters().dropped()));
+            }
+            if (c.pausedDrops() > 0) {
+                notify(new LecternEvent.AudioDropped(c.pausedDrops(), DropReason.PAUSED, c.counters().dropped()));
+                c = c.withPausedDrops(0);
+            }
+            notify(new LecternEvent.Closed(reason));
+            return new Ended(c, reason);
+        }
+
+        private SessionState userEnd(SessionState state, Input.End end) {
+            Context ctx = state.context();
+            if (state instanceof Connecting c) {
+                if (c.connection() != null) {
+                    emit(new Effect.Abort(c.connection()));
+                }
+                return end(ctx, EndReason.ENDED_BY_USER);
+            }
+            Link link = current(state);
+            Candidate cand = candidate(state);
+            if (ctx.speaker()) {
+                emit(new Effect.Transmit(link.id(), new ClientMessage.EndSession(end.reason())));
+                emit(new Effect.Close(link.id(), CLOSE_NORMAL, "Session ended by speaker"));
+            } else {
+                emit(new Effect.Close(link.id(), CLOSE_NORMAL, "Listener disconnected"));
+            }
+            abortCandidate(cand);
+            return end(ctx, EndReason.ENDED_BY_USER);
+        }
+
+        // ------------------------------------------------------------------ inputs valid in any live state
+
+        private SessionState capture(SessionState state, Input.Capture capture) {
+            Context ctx = state.context();
+            if (!ctx.speaker()) {
+                return state;
+            }
+            long chunkId = ctx.counters().captured();
+            ctx = ctx.withCounters(ctx.counters().plusCaptured());
+            if (ctx.paused()) {
+                ctx = ctx.withCounters(ctx.counters().plusDropped(1)).withPausedDrops(ctx.pausedDrops() + 1);
+                return with(state, ctx);
+            }
+            if (state instanceof Connecting) {
+                SendQueue.Offer offer = ctx.queue().offer(new QueuedChunk(chunkId, capture.audio(), now));
+                ctx = ctx.withQueue(offer.queue());
+                if (!offer.dropped().isEmpty()) {
+                    ctx = ctx.withCounters(ctx.counters().plusDropped(offer.dropped().size()));
+                    notify(new LecternEvent.AudioDropped(offer.dropped().size(), DropReason.QUEUE_FULL,
+                            ctx.counters().dropped()));
+                }
+                return with(state, ctx);
+            }
+            Link link = current(state);
+            emit(new Effect.Transmit(link.id(), new ClientMessage.SendAudio(ctx.sessionId(), capture.audio(), now, chunkId)));
+            return with(state, ctx.withCounters(ctx.counters().plusSent(1)));
+        }
+
+        private SessionState malformed(SessionState state, Input.Malformed malformed) {
+            Context ctx = state.context();
+            ctx = ctx.withCounters(ctx.counters().plusRejected());
+            notify(new LecternEvent.FrameRejected(malformed.id(), malformed.reason(), ctx.counters().rejectedFrames()));
+            SessionState next = with(state, ctx);
+            Link link = current(next);
+            if (link != null && link.id().equals(malformed.id())) {
+                return withLink(next, link.heard(now)); // a frame arrived, even a bad one: the link lives
+            }
+            return next;
+        }
+
+        private SessionState sendFailed(SessionState state, Input.SendFailed failed) {
+            Context ctx = state.context();
+            if (failed.message() instanceof ClientMessage.SendAudio) {
+                ctx = ctx.withCounters(ctx.counters().plusSent(-1).plusDropped(1));
+                notify(new LecternEvent.AudioDropped(1, DropReason.TRANSPORT_FAILURE, ctx.counters().dropped()));
+            }
+            return with(state, ctx);
+        }
+
+        // ------------------------------------------------------------------ Connecting
+
+        private SessionState connecting(Connecting c, Input input) {
+            Context ctx = c.context();
+            if (input instanceof Input.Start) {
+                return c.step() == Step.IDLE ? beginAttempt(ctx, c.mode(), 0, false, null, false) : c;
+            }
+            if (input instanceof Input.TokenReady ready) {
+                return c.step() == Step.AWAITING_TOKEN ? open(c, ready.token()) : c;
+            }
+            if (input instanceof Input.TokenFailed failed) {
+                return c.step() == Step.AWAITING_TOKEN ? attemptFailed(c, failed.error()) : c;
+            }
+            if (input instanceof Input.Opened opened) {
+                if (!opened.id().equals(c.connection())) {
+                    emit(new Effect.Abort(opened.id()));
+                }
+                return c;
+            }
+            if (input instanceof Input.Received received) {
+                if (c.step() != Step.OPENING || !received.id().equals(c.connection())) {
+                    return retire(c, received.id(), received.message());
+                }
+                ServerMessage message = received.message();
+                if (message instanceof ServerMessage.ErrorFrame error) {
+                    emit(new Effect.Abort(c.connection()));
+                    return attemptFailed(c, errorOf(error));
+                }
+                if (confirmationOf(c.mode()).isInstance(message)) {
+                    return confirmed(c, message);
+                }
+                return c; // nothing but the confirmation counts before it
+            }
+            if (input instanceof Input.Refused refused) {
+                return isOpening(c, refused.id()) ? attemptFailed(c, LecternError.of(refused.failure())) : c;
+            }
+            if (input instanceof Input.Closed closed) {
+                if (closed.id().equals(ctx.retiring())) {
+                    return with(c, ctx.withRetiring(null));
+                }
+                return isOpening(c, closed.id())
+                        ? attemptFailed(c, LecternError.of(ConnectFailure.network(
+                                "closed before confirmation (" + closed.code() + " " + closed.reason() + ")")))
+                        : c;
+            }
+            if (input instanceof Input.TimerFired timer) {
+                if (timer.key() == TimerKey.CONFIRM && c.step() == Step.OPENING) {
+                    emit(new Effect.Abort(c.connection()));
+                    return attemptFailed(c, LecternError.of(ConnectFailure.confirmTimeout(ctx.settings().confirmTimeout())));
+                }
+                if (timer.key() == TimerKey.RECONNECT && c.step() == Step.BACKOFF) {
+                    return beginAttempt(ctx, c.mode(), c.attempt(), c.tokenRenewed(), c.lastError(), false);
+                }
+                if (timer.key() == TimerKey.REORDER) {
+                    return with(c, skipHole(ctx));
+                }
+                return c;
+            }
+            if (input instanceof Input.Pause) {
+                return ctx.speaker() ? with(c, ctx.withPaused(true)) : c;
+            }
+            if (input instanceof Input.Resume) {
+                return ctx.speaker() ? with(c, resumed(ctx)) : c;
+            }
+            if (input instanceof Input.ChangeLanguage || input instanceof Input.SendControl) {
+                notify(new LecternEvent.Error(LecternError.local("NOT_CONNECTED",
+                        "not connected; try again after reconnecting")));
+                return c;
+            }
+            return c;
+        }
+
+        private boolean isOpening(Connecting c, ConnectionId id) {
+            return c.step() == Step.OPENING && id.equals(c.connection());
+        }
+
+        private SessionState beginAttempt(Context ctx, ConnectMode mode, int attempt, boolean tokenRenewed,
+                                          LecternError lastError, boolean forceRenew) {
+            Connecting waiting = new Connecting(ctx, mode, attempt, Step.AWAITING_TOKEN, null, tokenRenewed, lastError);
+            if (ctx.speaker()) {
+                emit(new Effect.FetchToken(forceRenew));
+                return waiting;
+            }
+            return open(waiting, null);
+        }
+
+        private SessionState open(Connecting c, IdToken token) {
+            Context ctx = c.context();
+            ConnectionId id = ctx.peekNextConnection();
+            ConnectRequest request = switch (c.mode()) {
+                case CREATE -> new ConnectRequest.CreateSession(((SessionPlan.Speak) ctx.plan()).params(), token);
+                case JOIN -> new ConnectRequest.JoinSession(ctx.sessionId(), ctx.language());
+                case RESUME -> new ConnectRequest.RefreshConnection(ctx.sessionId(), ctx.role(), ctx.language(), token);
+            };
+            emit(new Effect.Open(id, request));
+            emit(new Effect.StartTimer(TimerKey.CONFIRM, ctx.settings().confirmTimeout()));
+            return new Connecting(ctx.withNextConnection(), c.mode(), c.attempt(), Step.OPENING, id, c.tokenRenewed(),
+                    c.lastError());
+        }
+
+        private SessionState attemptFailed(Connecting c, LecternError error) {
+            emit(new Effect.CancelTimer(TimerKey.CONFIRM));
+            Context ctx = c.context();
+            FailureClass failureClass = FailureClass.of(error.status(), error.code());
+            if (failureClass == FailureClass.UNAUTHORIZED && ctx.speaker() && !c.tokenRenewed()) {
+                return beginAttempt(ctx, c.mode(), c.attempt(), true, error, true);
+            }
+            if (ctx.speaker() && c.mode() == ConnectMode.RESUME && isSessionGone(error)) {
+                // The session did not survive the outage: start a new one; SessionReplaced tells the host.
+                return beginAttempt(ctx, ConnectMode.CREATE, c.attempt(), c.tokenRenewed(), error, false);
+            }
+            if (failureClass != FailureClass.TRANSIENT || error.permanent()) {
+                notify(new LecternEvent.Error(error));
+                return end(ctx, EndReason.PERMANENT_ERROR);
+            }
+            ConnectMode mode = ctx.speaker() ? c.mode() : ConnectMode.JOIN;
+            return scheduleRetry(ctx, mode, c.attempt(), c.tokenRenewed(), error);
+        }
+
+        private SessionState scheduleRetry(Context ctx, ConnectMode mode, int failedSoFar, boolean tokenRenewed,
+                                           LecternError error) {
+            BackoffPolicy policy = ctx.settings().reconnectBackoff();
+            int attempt = failedSoFar + 1;
+            if (!policy.allows(attempt)) {
+                notify(new LecternEvent.ReconnectFailed(failedSoFar, error));
+                return end(ctx, EndReason.RETRIES_EXHAUSTED);
+            }
+            Entropy.Draw draw = ctx.entropy().nextDouble();
+            Duration delay = policy.delay(attempt, draw.value(), error == null ? null : error.retryAfter());
+            emit(new Effect.StartTimer(TimerKey.RECONNECT, delay));
+            notify(new LecternEvent.RetryScheduled(attempt, delay, error));
+            return new Connecting(ctx.withEntropy(draw.next()), mode, attempt, Step.BACKOFF, null, tokenRenewed, error);
+        }
+
+        private SessionState confirmed(Connecting c, ServerMessage message) {
+            emit(new Effect.CancelTimer(TimerKey.CONFIRM));
+            Context ctx = c.context();
+            LanguageCode streamLanguage = ctx.language();
+            if (message instanceof ServerMessage.SessionCreated created) {
+                SessionId previous = ctx.sessionId();
+                ctx = ctx.withSessionId(created.sessionId());
+                notify(new LecternEvent.SessionCreated(created.sessionId(), created.sourceLanguage(), created.expiresAt()));
+                if (previous != null && !previous.equals(created.sessionId())) {
+                    notify(new LecternEvent.SessionReplaced(previous, created.sessionId()));
+                }
+            } else if (message instanceof ServerMessage.SessionJoined joined && !ctx.everActive()) {
+                notify(new LecternEvent.SessionJoined(joined.sessionId(), joined.targetLanguage(),
+                        joined.sourceLanguage(), joined.listenerCount()));
+            } else if (message instanceof ServerMessage.ConnectionRefreshComplete complete
+                    && complete.targetLanguage() != null) {
+                streamLanguage = complete.targetLanguage();
+            }
+            if (ctx.everActive()) {
+                notify(new LecternEvent.Reconnected(c.attempt()));
+            }
+            ctx = ctx.withEverActive();
+            Link link = Link.confirmed(c.connection(), now, streamLanguage);
+            startLinkTimers(ctx);
+            ctx = flushQueue(ctx, link);
+            if (ctx.speaker() && ctx.paused()) {
+                emit(new Effect.Transmit(link.id(), new ClientMessage.PauseBroadcast()));
+            }
+            resendLanguage(ctx, link);
+            return connectedState(ctx, link, null);
+        }
+
+        // ------------------------------------------------------------------ Active, Refreshing, Paused
+
+        private SessionState connected(SessionState state, Input input) {
+            Context ctx = state.context();
+            Link link = current(state);
+            Candidate cand = candidate(state);
+            if (input instanceof Input.Received received) {
+                if (received.id().equals(link.id())) {
+                    return currentFrame(ctx, link.heard(now), cand, received.message());
+                }
+                if (cand != null && cand.step() == Step.OPENING && received.id().equals(cand.id())) {
+                    return candidateFrame(ctx, link, cand, received.message());
+                }
+                return retire(state, received.id(), received.message());
+            }
+            if (input instanceof Input.TimerFired timer) {
+                return timer(state, ctx, link, cand, timer.key());
+            }
+            if (input instanceof Input.Opened opened) {
+                if (!opened.id().equals(link.id()) && (cand == null || !opened.id().equals(cand.id()))) {
+                    emit(new Effect.Abort(opened.id()));
+                }
+                return state;
+            }
+            if (input instanceof Input.Refused refused) {
+                return isCandidate(cand, refused.id()) ? refreshFailed(ctx, link, cand, LecternError.of(refused.failure())) : state;
+            }
+            if (input instanceof Input.Closed closed) {
+                if (closed.id().equals(link.id())) {
+                    return linkLost(ctx, link, cand, closed.code(), closed.reason());
+                }
+                if (isCandidate(cand, closed.id())) {
+                    return refreshFailed(ctx, link, cand, LecternError.of(ConnectFailure.network(
+                            "closed before confirmation (" + closed.code() + " " + closed.reason() + ")")));
+                }
+                if (closed.id().equals(ctx.retiring())) {
+                    return with(state, ctx.withRetiring(null));
+                }
+                return state;
+            }
+            if (input instanceof Input.TokenReady ready) {
+                return cand != null && cand.step() == Step.AWAITING_TOKEN ? openCandidate(ctx, link, cand, ready.token()) : state;
+            }
+            if (input instanceof Input.TokenFailed failed) {
+                return cand != null && cand.step() == Step.AWAITING_TOKEN ? refreshFailed(ctx, link, cand, failed.error()) : state;
+            }
+            if (input instanceof Input.Pause) {
+                if (!ctx.speaker() || ctx.paused()) {
+                    return state;
+                }
+                emit(new Effect.Transmit(link.id(), new ClientMessage.PauseBroadcast()));
+                return connectedState(ctx.withPaused(true), link, cand);
+            }
+            if (input instanceof Input.Resume) {
+                if (!ctx.speaker() || !ctx.paused()) {
+                    return state;
+                }
+                emit(new Effect.Transmit(link.id(), new ClientMessage.ResumeBroadcast()));
+                return connectedState(resumed(ctx), link, cand);
+            }
+            if (input instanceof Input.ChangeLanguage change) {
+                if (ctx.speaker()) {
+                    return state;
+                }
+                emit(new Effect.Transmit(link.id(), new ClientMessage.ChangeLanguage(change.language())));
+                return with(state, ctx.withLanguage(ctx.language(), change.language()));
+            }
+            if (input instanceof Input.SendControl control) {
+                emit(new Effect.Transmit(link.id(), control.message()));
+                return state;
+            }
+            return state; // Start while connected: nothing to do
+        }
+
+        private SessionState timer(SessionState state, Context ctx, Link link, Candidate cand, TimerKey key) {
+            SessionSettings settings = ctx.settings();
+            switch (key) {
+                case HEARTBEAT -> {
+                    if (now - link.lastFrameAt() >= settings.silenceTimeout().toMillis()) {
+                        return linkDead(ctx, link, cand, "no frame for " + settings.silenceTimeout().toSeconds() + " s");
+                    }
+                    emit(new Effect.Transmit(link.id(), new ClientMessage.Heartbeat(now)));
+                    emit(new Effect.StartTimer(TimerKey.HEARTBEAT_ACK, settings.heartbeatAckTimeout()));
+                    emit(new Effect.StartTimer(TimerKey.HEARTBEAT, settings.heartbeatInterval()));
+                    return connectedState(ctx, link.heartbeatSent(now), cand);
+                }
+                case HEARTBEAT_ACK -> {
+                    if (link.heartbeatSentAt() >= 0 && link.lastFrameAt() < link.heartbeatSentAt()) {
+                        return linkDead(ctx, link, cand, "no answer to a heartbeat within "
+                                + settings.heartbeatAckTimeout().toMillis() + " ms");
+                    }
+                    return state;
+                }
+                case REFRESH_CLOCK -> {
+                    return cand == null && !link.refreshBlocked() ? startRefresh(ctx, link, "connection age") : state;
+                }
+                case REFRESH_CONFIRM -> {
+                    return cand != null && cand.step() == Step.OPENING
+                            ? refreshFailed(ctx, link, cand, LecternError.of(ConnectFailure.confirmTimeout(settings.refreshConfirmTimeout())))
+                            : state;
+                }
+                case REFRESH_RETRY -> {
+                    if (cand == null || cand.step() != Step.BACKOFF) {
+                        return state;
+                    }
+                    return beginCandidate(ctx, link, cand, false);
+                }
+                case CUTOFF -> {
+                    return linkDead(ctx, link, cand, "connection reached the maximum age of "
+                            + settings.maxConnectionAge().toMinutes() + " min");
+                }
+                case REORDER -> {
+                    return connectedState(skipHole(ctx), link, cand);
+                }
+                default -> {
+                    return state; // CONFIRM, RECONNECT belong to Connecting
+                }
+            }
+        }
+
+        private SessionState currentFrame(Context ctx, Link link, Candidate cand, ServerMessage message) {
+            boolean mayRefresh = cand == null && !link.refreshBlocked();
+            if (message instanceof ServerMessage.ConnectionRefreshRequired) {
+                return mayRefresh ? startRefresh(ctx, link, "server request") : connectedState(ctx, link, cand);
+            }
+            if (message instanceof ServerMessage.ConnectionWarning warning) {
+                notify(new LecternEvent.ConnectionWarning(warning.remainingMinutes(), warning.message()));
+                return mayRefresh ? startRefresh(ctx, link, "connection warning") : connectedState(ctx, link, cand);
+            }
+            if (message instanceof ServerMessage.ConnectionTimeout timeout) {
+                notify(new LecternEvent.ConnectionWarning(null, timeout.message()));
+            } else if (message instanceof ServerMessage.SessionEnded ended) {
+                notify(new LecternEvent.SessionEnded(ended.sessionId() != null ? ended.sessionId() : ctx.sessionId(),
+                        ended.message()));
+                emit(new Effect.Close(link.id(), CLOSE_NORMAL, "Session ended"));
+                abortCandidate(cand);
+                return end(ctx, EndReason.SESSION_ENDED);
+            } else if (message instanceof ServerMessage.AudioData audio) {
+                ctx = audio(ctx, audio, true);
+            } else if (message instanceof ServerMessage.BroadcastChanged change) {
+                ctx = broadcastChanged(ctx, change);
+            } else if (message instanceof ServerMessage.LanguageChanged changed) {
+                if (!ctx.speaker()) {
+                    emit(new Effect.CancelTimer(TimerKey.REORDER));
+                    ctx = ctx.withLanguage(changed.targetLanguage(), null).withBuffer(ctx.buffer().reset());
+                    link = new Link(link.id(), link.openedAt(), link.lastFrameAt(), link.heartbeatSentAt(),
+                            changed.targetLanguage(), link.refreshBlocked());
+                    notify(new LecternEvent.LanguageChanged(changed.targetLanguage()));
+                }
+            } else if (message instanceof ServerMessage.SessionStatus status) {
+                notify(new LecternEvent.StatusReceived(status));
+            } else if (message instanceof ServerMessage.AudioQualityWarning warning) {
+                notify(new LecternEvent.QualityWarning(warning.issue(), warning.message()));
+            } else if (message instanceof ServerMessage.ErrorFrame error) {
+                if (ctx.pendingLanguage() != null && LANGUAGE_REJECTIONS.contains(error.code())) {
+                    ctx = ctx.withLanguage(ctx.language(), null);
+                }
+                notify(new LecternEvent.Error(errorOf(error)));
+            } else if (message instanceof ServerMessage.GatewayFault fault) {
+                notify(new LecternEvent.Error(LecternError.local("GATEWAY_ERROR", String.valueOf(fault.message()))));
+            }
+            return connectedState(ctx, link, cand);
+        }
+
+        private Context broadcastChanged(Context ctx, ServerMessage.BroadcastChanged change) {
+            switch (change.kind()) {
+                case BROADCAST_PAUSED -> {
+                    notify(new LecternEvent.SessionPaused(ctx.sessionId()));
+                    return ctx.speaker() ? ctx : ctx.withPaused(true);
+                }
+                case BROADCAST_RESUMED -> {
+                    notify(new LecternEvent.SessionResumed(ctx.sessionId()));
+                    return ctx.speaker() ? ctx : ctx.withPaused(false);
+                }
+                default -> {
+                    Double volume = change.volumeLevel() != null ? change.volumeLevel()
+                            : change.broadcastState() != null ? Double.valueOf(change.broadcastState().volume()) : null;
+                    notify(new LecternEvent.BroadcastChanged(change.kind(), change.broadcastState(), volume));
+                    if (!ctx.speaker() && change.kind() == ServerMessage.BroadcastChanged.Kind.SPEAKER_STATE_CHANGED
+                            && change.broadcastState() != null) {
+                        return ctx.withPaused(change.broadcastState().isPaused());
+                    }
+                    return ctx;
+                }
+            }
+        }
+
+        private SessionState candidateFrame(Context ctx, Link link, Candidate cand, ServerMessage message) {
+            if (message instanceof ServerMessage.ConnectionRefreshComplete) {
+                return switchOver(ctx, link, cand);
+            }
+            if (message instanceof ServerMessage.ErrorFrame error) {
+                return refreshFailed(ctx, link, cand, errorOf(error));
+            }
+            if (message instanceof ServerMessage.AudioData audio) {
+                return connectedState(audio(ctx, audio, false), link, cand);
+            }
+            return connectedState(ctx, link, cand);
+        }
+
+        /** A frame from a connection that is neither current nor candidate: late audio of a retiring one is still used. */
+        private SessionState retire(SessionState state, ConnectionId id, ServerMessage message) {
+            Context ctx = state.context();
+            if (id.equals(ctx.retiring()) && message instanceof ServerMessage.AudioData audio
+                    && !(state instanceof Connecting)) {
+                return with(state, audio(ctx, audio, false));
+            }
+            return with(state, ctx.withCounters(ctx.counters().plusStale()));
+        }
+
+        // ------------------------------------------------------------------ refresh
+
+        private SessionState startRefresh(Context ctx, Link link, String trigger) {
+            notify(new LecternEvent.RefreshStarted(trigger));
+            return beginCandidate(ctx, link, new Candidate(null, 0, Step.AWAITING_TOKEN, false, ctx.language()), false);
+        }
+
+        private SessionState beginCandidate(Context ctx, Link link, Candidate cand, boolean forceRenew) {
+            Candidate waiting = new Candidate(null, cand.attempt(), Step.AWAITING_TOKEN, cand.tokenRenewed() || forceRenew,
+                    ctx.language());
+            if (ctx.speaker()) {
+                emit(new Effect.FetchToken(forceRenew));
+                return connectedState(ctx, link, waiting);
+            }
+            return openCandidate(ctx, link, waiting, null);
+        }
+
+        private SessionState openCandidate(Context ctx, Link link, Candidate cand, IdToken token) {
+            ConnectionId id = ctx.peekNextConnection();
+            LanguageCode language = ctx.speaker() ? null : ctx.language();
+            emit(new Effect.Open(id, new ConnectRequest.RefreshConnection(ctx.sessionId(), ctx.role(), language, token)));
+            emit(new Effect.StartTimer(TimerKey.REFRESH_CONFIRM, ctx.settings().refreshConfirmTimeout()));
+            return connectedState(ctx.withNextConnection(), link,
+                    new Candidate(id, cand.attempt(), Step.OPENING, cand.tokenRenewed(), language));
+        }
+
+        private SessionState refreshFailed(Context ctx, Link link, Candidate cand, LecternError error) {
+            emit(new Effect.CancelTimer(TimerKey.REFRESH_CONFIRM));
+            abortCandidate(cand);
+            FailureClass failureClass = FailureClass.of(error.status(), error.code());
+            if (failureClass == FailureClass.UNAUTHORIZED && ctx.speaker() && !cand.tokenRenewed()) {
+                return beginCandidate(ctx, link, cand, true);
+            }
+            int attempt = cand.attempt() + 1;
+            BackoffPolicy policy = ctx.settings().refreshBackoff();
+            if (failureClass != FailureClass.TRANSIENT || error.permanent() || !policy.allows(attempt)) {
+                // Keep the old connection until the cutoff; the reconnect after it will tell.
+                notify(new LecternEvent.Error(new LecternError("REFRESH_FAILED",
+                        "connection refresh failed (" + error.code() + ": " + error.message()
+                                + "); the current connection is kept until the service cuts it",
+                        error.status(), error.retryAfter(), true)));
+                return connectedState(ctx, link.blockRefresh(), null);
+            }
+            Entropy.Draw draw = ctx.entropy().nextDouble();
+            Duration delay = policy.delay(attempt, draw.value(), error.retryAfter());
+            emit(new Effect.StartTimer(TimerKey.REFRESH_RETRY, delay));
+            return connectedState(ctx.withEntropy(draw.next()), link,
+                    new Candidate(null, attempt, Step.BACKOFF, cand.tokenRenewed(), cand.language()));
+        }
+
+        private SessionState switchOver(Context ctx, Link old, Candidate cand) {
+            emit(new Effect.CancelTimer(TimerKey.REFRESH_CONFIRM));
+            emit(new Effect.CancelTimer(TimerKey.HEARTBEAT_ACK));
+            Link link = Link.confirmed(cand.id(), now, cand.language());
+            startLinkTimers(ctx);
+            ctx = flushQueue(ctx, link);
+            emit(new Effect.Close(old.id(), CLOSE_NORMAL, "Connection refresh"));
+            notify(new LecternEvent.ConnectionRefreshed(old.id(), link.id()));
+            resendLanguage(ctx, link);
+            return connectedState(ctx.withRetiring(old.id()), link, null);
+        }
+
+        // ------------------------------------------------------------------ loss
+
+        private SessionState linkDead(Context ctx, Link link, Candidate cand, String reason) {
+            emit(new Effect.Abort(link.id()));
+            return linkLost(ctx, link, cand, CLOSE_ABNORMAL, reason);
+        }
+
+        private SessionState linkLost(Context ctx, Link link, Candidate cand, int code, String reason) {
+            notify(new LecternEvent.Disconnected(link.id(), code, reason));
+            for (TimerKey key : List.of(TimerKey.HEARTBEAT, TimerKey.HEARTBEAT_ACK, TimerKey.REFRESH_CLOCK,
+                    TimerKey.CUTOFF, TimerKey.REFRESH_RETRY)) {
+                emit(new Effect.CancelTimer(key));
+            }
+            if (cand != null && cand.step() == Step.OPENING) {
+                // The refresh's new connection is already on its way: let it be the reconnect.
+                emit(new Effect.CancelTimer(TimerKey.REFRESH_CONFIRM));
+                emit(new Effect.StartTimer(TimerKey.CONFIRM, ctx.settings().confirmTimeout()));
+                Context c = ctx.withLanguage(cand.language() != null ? cand.language() : ctx.language(),
+                        pendingAfterPromotion(ctx, cand));
+                return new Connecting(c, ConnectMode.RESUME, 0, Step.OPENING, cand.id(), cand.tokenRenewed(), null);
+            }
+            ConnectMode mode = ctx.speaker() ? ConnectMode.RESUME : ConnectMode.JOIN;
+            return scheduleRetry(ctx, mode, 0, false, LecternError.local("CONNECTION_LOST", reason));
+        }
+
+        private LanguageCode pendingAfterPromotion(Context ctx, Candidate cand) {
+            if (ctx.speaker()) {
+                return null;
+            }
+            LanguageCode wanted = ctx.pendingLanguage() != null ? ctx.pendingLanguage() : ctx.language();
+            return wanted.equals(cand.language()) ? null : wanted;
+        }
+
+        // ------------------------------------------------------------------ audio
+
+        private Context audio(Context ctx, ServerMessage.AudioData audio, boolean fromCurrent) {
+            if (ctx.speaker()) {
+                return ctx;
+            }
+            if (audio.sequenceNumber() == null) {
+                if (!fromCurrent) {
+                    return ctx.withCounters(ctx.counters().plusDuplicate());
+                }
+                emit(new Effect.Play(null, audio.audio()));
+                notify(new LecternEvent.AudioReceived(null, audio.audio()));
+                return ctx.withCounters(ctx.counters().plusPlayed(1));
+            }
+            boolean holeBefore = ctx.buffer().waitingChunks() > 0;
+            JitterBuffer.Outcome outcome = ctx.buffer().offer(audio.sequenceNumber(), audio.audio());
+            if (outcome.duplicate()) {
+                return ctx.withCounters(ctx.counters().plusDuplicate());
+            }
+            Context next = played(ctx, outcome);
+            if (outcome.holeOpen() && (!holeBefore || !outcome.gaps().isEmpty() || !outcome.released().isEmpty())) {
+                emit(new Effect.StartTimer(TimerKey.REORDER, ctx.settings().reorderWait()));
+            } else if (!outcome.holeOpen() && holeBefore) {
+                emit(new Effect.CancelTimer(TimerKey.REORDER));
+            }
+            return next;
+        }
+
+        private Context skipHole(Context ctx) {
+            if (ctx.speaker()) {
+                return ctx;
+            }
+            JitterBuffer.Outcome outcome = ctx.buffer().skipHole();
+            Context next = played(ctx, outcome);
+            if (outcome.holeOpen()) {
+                emit(new Effect.StartTimer(TimerKey.REORDER, ctx.settings().reorderWait()));
+            }
+            return next;
+        }
+
+        private Context played(Context ctx, JitterBuffer.Outcome outcome) {
+            Counters counters = ctx.counters();
+            for (JitterBuffer.Gap gap : outcome.gaps()) {
+                notify(new LecternEvent.AudioGap(gap.from(), gap.to()));
+                counters = counters.plusGap(gap.size());
+            }
+            for (JitterBuffer.Released released : outcome.released()) {
+                emit(new Effect.Play(released.sequence(), released.audio()));
+                notify(new LecternEvent.AudioReceived(released.sequence(), released.audio()));
+            }
+            return ctx.withBuffer(outcome.buffer()).withCounters(counters.plusPlayed(outcome.released().size()));
+        }
+
+        private Context flushQueue(Context ctx, Link link) {
+            if (ctx.queue().isEmpty()) {
+                return ctx;
+            }
+            SendQueue.Drain drain = ctx.queue().drain();
+            for (QueuedChunk chunk : drain.chunks()) {
+                emit(new Effect.Transmit(link.id(), new ClientMessage.SendAudio(ctx.sessionId(), chunk.audio(),
+                        chunk.capturedAt(), chunk.chunkId())));
+            }
+            return ctx.withQueue(drain.queue()).withCounters(ctx.counters().plusSent(drain.chunks().size()));
+        }
+
+        private Context resumed(Context ctx) {
+            if (ctx.pausedDrops() > 0) {
+                notify(new LecternEvent.AudioDropped(ctx.pausedDrops(), DropReason.PAUSED, ctx.counters().dropped()));
+            }
+            return ctx.withPaused(false).withPausedDrops(0);
+        }
+
+        private void resendLanguage(Context ctx, Link link) {
+            if (ctx.speaker()) {
+                return;
+            }
+            LanguageCode wanted = ctx.pendingLanguage() != null ? ctx.pendingLanguage() : ctx.language();
+            if (link.language() != null && !wanted.equals(link.language())) {
+                emit(new Effect.Transmit(link.id(), new ClientMessage.ChangeLanguage(wanted)));
+            }
+        }
+
+        private void startLinkTimers(Context ctx) {
+            SessionSettings s = ctx.settings();
+            emit(new Effect.StartTimer(TimerKey.HEARTBEAT, s.heartbeatInterval()));
+            emit(new Effect.StartTimer(TimerKey.REFRESH_CLOCK, s.refreshAfter().plus(s.selfRefreshGrace())));
+            emit(new Effect.StartTimer(TimerKey.CUTOFF, s.maxConnectionAge()));
+        }
+
+        private void abortCandidate(Candidate cand) {
+            if (cand != null && cand.id() != null) {
+                emit(new Effect.Abort(cand.id()));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------- helpers on states
+
+    private static boolean isCandidate(Candidate cand, ConnectionId id) {
+        return cand != null && cand.step() == Step.OPENING && id.equals(cand.id());
+    }
+
+    private static boolean isSessionGone(LecternError error) {
+        return "SESSION_NOT_FOUND".equals(error.code()) || error.status() == 404;
+    }
+
+    private static LecternError errorOf(ServerMessage.ErrorFrame error) {
+        int status = error.status() != null ? error.status() : 0;
+        Duration retryAfter = error.retryAfterSeconds() != null ? Duration.ofSeconds(error.retryAfterSeconds()) : null;
+        FailureClass failureClass = FailureClass.of(status == 0 ? 400 : status, error.code());
+        return new LecternError(error.code(), error.message(), status, retryAfter, failureClass != FailureClass.TRANSIENT);
+    }
+
+    private static Class<? extends ServerMessage> confirmationOf(ConnectMode mode) {
+        return switch (mode) {
+            case CREATE -> ServerMessage.SessionCreated.class;
+            case JOIN -> ServerMessage.SessionJoined.class;
+            case RESUME -> ServerMessage.ConnectionRefreshComplete.class;
+        };
+    }
+
+    private static Link current(SessionState state) {
+        if (state instanceof Active a) {
+            return a.current();
+        }
+        if (state instanceof Refreshing r) {
+            return r.current();
+        }
+        if (state instanceof Paused p) {
+            return p.current();
+        }
+        return null;
+    }
+
+    private static Candidate candidate(SessionState state) {
+        if (state instanceof Refreshing r) {
+            return r.candidate();
+        }
+        if (state instanceof Paused p) {
+            return p.candidate();
+        }
+        return null;
+    }
+
+    /** The connected state for these parts: paused wins, then refreshing, else active. */
+    private static SessionState connectedState(Context ctx, Link link, Candidate cand) {
+        if (ctx.paused()) {
+            return new Paused(ctx, link, cand);
+        }
+        return cand != null ? new Refreshing(ctx, link, cand) : new Active(ctx, link);
+    }
+
+    /** The same state with another context. */
+    private static SessionState with(SessionState state, Context ctx) {
+        if (state instanceof Connecting c) {
+            return new Connecting(ctx, c.mode(), c.attempt(), c.step(), c.connection(), c.tokenRenewed(), c.lastError());
+        }
+        if (state instanceof Ended e) {
+            return new Ended(ctx, e.reason());
+        }
+        return connectedState(ctx, current(state), candidate(state));
+    }
+
+    private static SessionState withLink(SessionState state, Link link) {
+        return connectedState(state.context(), link, candidate(state));
+    }
+}

@@ -1,0 +1,35 @@
+package dev.lectern.domain.session;
+
+import dev.lectern.domain.LanguageCode;
+import dev.lectern.domain.Role;
+import dev.lectern.domain.SessionId;
+import java.util.Objects;
+
+/** What a client is for: a speaker creating a session, or a listener joining one. */
+public sealed interface SessionPlan {
+
+    Role role();
+
+    /** A speaker creating a session with {@code params}. */
+    record Speak(CreateParams params) implements SessionPlan {
+        public Speak {
+            Objects.requireNonNull(params, "params is null");
+        }
+
+        public Role role() {
+            return Role.SPEAKER;
+        }
+    }
+
+    /** A listener joining {@code sessionId} in {@code targetLanguage}. */
+    record Listen(SessionId sessionId, LanguageCode targetLanguage) implements SessionPlan {
+        public Listen {
+            Objects.requireNonNull(sessionId, "sessionId is null");
+            Objects.requireNonNull(targetLanguage, "targetLanguage is null");
+        }
+
+        public Role role() {
+            return Role.LISTENER;
+        }
+    }
+}

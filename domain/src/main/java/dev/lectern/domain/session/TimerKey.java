@@ -1,0 +1,23 @@
+package dev.lectern.domain.session;
+
+/** The machine's timers; at most one of each runs, and starting one again replaces it. */
+public enum TimerKey {
+    /** Waiting for the first frame of a connect. */
+    CONFIRM,
+    /** Waiting before the next connect attempt. */
+    RECONNECT,
+    /** Time to send the next heartbeat. */
+    HEARTBEAT,
+    /** A heartbeat's answer (or any frame) is due. */
+    HEARTBEAT_ACK,
+    /** The client's own connection-age clock: refresh even if the server never asked. */
+    REFRESH_CLOCK,
+    /** Waiting for {@code connectionRefreshComplete} on the candidate connection. */
+    REFRESH_CONFIRM,
+    /** Waiting before the next refresh attempt. */
+    REFRESH_RETRY,
+    /** The current connection reaches the service's maximum age. */
+    CUTOFF,
+    /** The listener's jitter buffer gives up waiting for a missing chunk. */
+    REORDER
+}
