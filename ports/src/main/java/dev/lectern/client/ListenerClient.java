@@ -1,0 +1,150 @@
+package dev.lectern.client;
+
+import dev.lectern.client.internal.SessionEngine;
+import dev.lectern.domain.LanguageCode;
+import dev.lectern.domain.event.LecternEvent;
+import dev.lectern.domain.session.Counters;
+import dev.lectern.domain.session.EndReason;
+import dev.lectern.domain.session.Input;
+import dev.lectern.domain.session.LecternError;
+import dev.lectern.domain.session.SessionMachine;
+import dev.lectern.domain.session.SessionState;
+import dev.lectern.port.AudioSink;
+import dev.lectern.port.Scheduler;
+import dev.lectern.port.Transport;
+import java.security.SecureRandom;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+/**
+ * A listener: joins a session anonymously, plays the translated audio in order through its jitter
+ * buffer into an {@link AudioSink}, follows pause, resume and end, and can change language.
+ * Thread-safe: every method only enqueues work for the client's serial lane.
+ */
+public final class ListenerClient implements AutoCloseable {
+    private final SessionEngine engine;
+    private final CompletableFuture<LecternEvent.SessionJoined> joined = new CompletableFuture<>();
+    private LecternError lastError; // lane-confined
+
+    private ListenerClient(Builder b) {
+        long seed = b.seed != null ? b.seed : new SecureRandom().nextLong();
+        this.engine = SessionEngine.builder()
+                .initial(SessionMachine.listener(b.config.settings(), b.config.sessionId(), b.config.targetLanguage(), seed))
+                .transport(Objects.requireNonNull(b.transport, "transport is null"))
+                .sink(b.sink)
+                .scheduler(b.scheduler)
+                .eventExecutor(b.eventExecutor)
+                .listener(b.listener)
+                .tap(this::onEvent)
+                .threadName("lectern-listener")
+                .build();
+    }
+
+    public static Builder builder(ListenerConfig config) {
+        return new Builder(Objects.requireNonNull(config, "config is null"));
+    }
+
+    /** Joins; the stage completes on {@code sessionJoined} or fails if the client ends first. */
+    public CompletionStage<LecternEvent.SessionJoined> start() {
+        engine.submit(new Input.Start());
+        return joined;
+    }
+
+    /**
+     * Asks to hear another language. Nothing changes until the server confirms
+     * ({@link LecternEvent.LanguageChanged}); a refusal arrives as an error event and the old language stays.
+     */
+    public void changeLanguage(String language) {
+        engine.submit(new Input.ChangeLanguage(LanguageCode.of(language)));
+    }
+
+    public SessionState.Kind state() {
+        return engine.state().kind();
+    }
+
+    /** Played, duplicate and gap counts so far. */
+    public Counters counters() {
+        return engine.state().context().counters();
+    }
+
+    /** The confirmed language. */
+    public LanguageCode language() {
+        return engine.state().context().language();
+    }
+
+    public CompletionStage<EndReason> terminated() {
+        return engine.terminated();
+    }
+
+    /** Leaves the session and releases everything; idempotent, safe from a listener callback. */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    private void onEvent(LecternEvent event) {
+        if (event instanceof LecternEvent.SessionJoined j) {
+            joined.complete(j);
+        } else if (event instanceof LecternEvent.Error e && !joined.isDone() && e.error().permanent()) {
+            lastError = e.error();
+        } else if (event instanceof LecternEvent.ReconnectFailed f) {
+            lastError = f.lastError();
+        } else if (event instanceof LecternEvent.Closed closed) {
+            joined.completeExceptionally(new LecternException("listener ended before joining: " + closed.reason()
+                    + (lastError == null ? "" : " (" + lastError.code() + ": " + lastError.message() + ")"),
+                    lastError, closed.reason()));
+        }
+    }
+
+    /** Builder; the transport is required. */
+    public static final class Builder {
+        private final ListenerConfig config;
+        private Transport transport;
+        private AudioSink sink;
+        private Scheduler scheduler;
+        private Executor eventExecutor;
+        private LecternListener listener;
+        private Long seed;
+
+        private Builder(ListenerConfig config) {
+            this.config = config;
+        }
+
+        public Builder transport(Transport value) {
+            transport = value;
+            return this;
+        }
+
+        /** Optional: where audio is played; by default it is only reported as events. */
+        public Builder audioSink(AudioSink value) {
+            sink = value;
+            return this;
+        }
+
+        public Builder scheduler(Scheduler value) {
+            scheduler = value;
+            return this;
+        }
+
+        public Builder eventExecutor(Executor value) {
+            eventExecutor = value;
+            return this;
+        }
+
+        public Builder listener(LecternListener value) {
+            listener = value;
+            return this;
+        }
+
+        public Builder seed(long value) {
+            seed = value;
+            return this;
+        }
+
+        public ListenerClient build() {
+            return new ListenerClient(this);
+        }
+    }
+}

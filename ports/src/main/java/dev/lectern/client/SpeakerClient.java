@@ -1,0 +1,239 @@
+package dev.lectern.client;
+
+import dev.lectern.client.internal.SessionEngine;
+import dev.lectern.domain.AudioChunk;
+import dev.lectern.domain.Checks;
+import dev.lectern.domain.SessionId;
+import dev.lectern.domain.event.LecternEvent;
+import dev.lectern.domain.message.ClientMessage;
+import dev.lectern.domain.session.Counters;
+import dev.lectern.domain.session.EndReason;
+import dev.lectern.domain.session.Input;
+import dev.lectern.domain.session.LecternError;
+import dev.lectern.domain.session.SessionMachine;
+import dev.lectern.domain.session.SessionState;
+import dev.lectern.port.AudioSource;
+import dev.lectern.port.Scheduler;
+import dev.lectern.port.TokenProvider;
+import dev.lectern.port.Transport;
+import java.security.SecureRandom;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+/**
+ * A speaker: signs in through its {@link TokenProvider}, creates a session, streams audio, pauses,
+ * resumes and ends it. Connection refreshes, reconnects and token renewal happen by themselves; events
+ * tell the host about each.
+ *
+ * <pre>{@code
+ * try (SpeakerClient speaker = SpeakerClient.builder(SpeakerConfig.builder().sourceLanguage("en").build())
+ *         .transport(transport).tokenProvider(tokens).listener(listener).build()) {
+ *     SessionId id = speaker.start().toCompletableFuture().join();
+ *     speaker.send(chunk);   // 100 ms of 16 kHz mono s16le
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: every method only enqueues work for the client's serial lane and returns at once.
+ */
+public final class SpeakerClient implements AutoCloseable {
+    /** The largest chunk {@link #send} takes: 500 ms (protocol section 3.4). */
+    public static final int MAX_CHUNK_BYTES = 16_000;
+
+    private final SessionEngine engine;
+    private final AudioSource source;
+    private final CompletableFuture<SessionId> created = new CompletableFuture<>();
+
+    private SpeakerClient(Builder b) {
+        this.source = b.source;
+        long seed = b.seed != null ? b.seed : new SecureRandom().nextLong();
+        this.engine = SessionEngine.builder()
+                .initial(SessionMachine.speaker(b.config.settings(), b.config.createParams(), seed))
+                .transport(Objects.requireNonNull(b.transport, "transport is null"))
+                .tokens(Objects.requireNonNull(b.tokens, "tokenProvider is null"))
+                .scheduler(b.scheduler)
+                .eventExecutor(b.eventExecutor)
+                .listener(b.listener)
+                .tap(this::onEvent)
+                .threadName("lectern-speaker")
+                .build();
+    }
+
+    public static Builder builder(SpeakerConfig config) {
+        return new Builder(Objects.requireNonNull(config, "config is null"));
+    }
+
+    /**
+     * Signs in and creates the session. The stage completes with the session id, or fails with a
+     * {@link LecternException} if the client ends first (permanent error, retries exhausted, closed).
+     * Starts the audio source, if one was given.
+     */
+    public CompletionStage<SessionId> start() {
+        engine.submit(new Input.Start());
+        if (source != null) {
+            source.start(this::send);
+        }
+        return created;
+    }
+
+    /**
+     * Streams one chunk (at most {@link #MAX_CHUNK_BYTES}). While offline the chunk waits in the bounded
+     * queue; while paused it is dropped and reported on resume.
+     *
+     * @return false if the client has ended and the chunk was not taken
+     */
+    public boolean send(AudioChunk chunk) {
+        Objects.requireNonNull(chunk, "chunk is null");
+        Checks.require(chunk.sizeInBytes() <= MAX_CHUNK_BYTES, "chunk.size", chunk.sizeInBytes(),
+                "must be at most " + MAX_CHUNK_BYTES + " bytes (500 ms)");
+        if (engine.terminated().isDone()) {
+            return false;
+        }
+        engine.submit(new Input.Capture(chunk));
+        return true;
+    }
+
+    /** Pauses the broadcast; {@code SessionPaused} follows when the server confirms. */
+    public void pause() {
+        engine.submit(new Input.Pause());
+    }
+
+    /** Resumes the broadcast; {@code SessionResumed} follows when the server confirms. */
+    public void resume() {
+        engine.submit(new Input.Resume());
+    }
+
+    public void mute() {
+        engine.submit(new Input.SendControl(new ClientMessage.MuteBroadcast()));
+    }
+
+    public void unmute() {
+        engine.submit(new Input.SendControl(new ClientMessage.UnmuteBroadcast()));
+    }
+
+    /** 0.0 (silent) to 1.0. */
+    public void setVolume(double level) {
+        engine.submit(new Input.SendControl(new ClientMessage.SetVolume(level)));
+    }
+
+    /** Asks for a {@code sessionStatus}; it arrives as {@link LecternEvent.StatusReceived}. */
+    public void requestStatus() {
+        engine.submit(new Input.SendControl(new ClientMessage.GetSessionStatus()));
+    }
+
+    /** Ends the session for everyone (listeners get {@code sessionEnded}); same as {@link #close()}. */
+    public void end(String reason) {
+        if (source != null) {
+            source.stop();
+        }
+        engine.submit(new Input.End(reason));
+    }
+
+    /** The session id, once created. */
+    public Optional<SessionId> sessionId() {
+        return Optional.ofNullable(engine.state().context().sessionId());
+    }
+
+    public SessionState.Kind state() {
+        return engine.state().kind();
+    }
+
+    /** Captured, sent and dropped chunks so far. */
+    public Counters counters() {
+        return engine.state().context().counters();
+    }
+
+    /** Completes with the end reason after the final event. */
+    public CompletionStage<EndReason> terminated() {
+        return engine.terminated();
+    }
+
+    /** Ends the session and releases everything; idempotent, safe from a listener callback. */
+    @Override
+    public void close() {
+        if (source != null) {
+            source.stop();
+        }
+        engine.close();
+    }
+
+    private void onEvent(LecternEvent event) {
+        if (event instanceof LecternEvent.SessionCreated c) {
+            created.complete(c.sessionId());
+        } else if (event instanceof LecternEvent.Error e && !created.isDone() && e.error().permanent()) {
+            lastError = e.error();
+        } else if (event instanceof LecternEvent.ReconnectFailed f) {
+            lastError = f.lastError();
+        } else if (event instanceof LecternEvent.Closed closed) {
+            created.completeExceptionally(new LecternException("speaker ended before the session was created: "
+                    + closed.reason() + (lastError == null ? "" : " (" + lastError.code() + ": " + lastError.message() + ")"),
+                    lastError, closed.reason()));
+            if (source != null) {
+                source.stop();
+            }
+        }
+    }
+
+    private LecternError lastError; // lane-confined: written only from onEvent
+
+    /** Builder; transport and token provider are required. */
+    public static final class Builder {
+        private final SpeakerConfig config;
+        private Transport transport;
+        private TokenProvider tokens;
+        private AudioSource source;
+        private Scheduler scheduler;
+        private Executor eventExecutor;
+        private LecternListener listener;
+        private Long seed;
+
+        private Builder(SpeakerConfig config) {
+            this.config = config;
+        }
+
+        public Builder transport(Transport value) {
+            transport = value;
+            return this;
+        }
+
+        public Builder tokenProvider(TokenProvider value) {
+            tokens = value;
+            return this;
+        }
+
+        /** Optional: a source the client starts on {@link #start()} and stops at the end. */
+        public Builder audioSource(AudioSource value) {
+            source = value;
+            return this;
+        }
+
+        /** Optional: a scheduler the host owns (tests pass a virtual one). */
+        public Builder scheduler(Scheduler value) {
+            scheduler = value;
+            return this;
+        }
+
+        /** Optional: where events are delivered; by default one daemon thread for this client. */
+        public Builder eventExecutor(Executor value) {
+            eventExecutor = value;
+            return this;
+        }
+
+        public Builder listener(LecternListener value) {
+            listener = value;
+            return this;
+        }
+
+        /** Optional: fixes the jitter draws, for reproducible tests. */
+        public Builder seed(long value) {
+            seed = value;
+            return this;
+        }
+
+        public SpeakerClient build() {
+            return new SpeakerClient(this);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.lectern.client.internal;
+
+import dev.lectern.client.LecternListener;
+import dev.lectern.domain.event.LecternEvent;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers events to the host's listener on the host's executor, one at a time and in order whatever
+ * the executor's threading, isolating the engine from slow or throwing listeners. Nothing is delivered
+ * after {@link LecternEvent.Closed}.
+ */
+final class EventDispatcher {
+    private static final Logger log = LoggerFactory.getLogger(EventDispatcher.class);
+
+    private final Executor executor;
+    private final ExecutorService owned;
+    private final LecternListener listener;
+    private final Queue<LecternEvent> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private volatile boolean finalQueued;
+    private volatile Thread deliveringThread;
+
+    /** {@code owned} is shut down after the final event was delivered; null if the host owns the executor. */
+    EventDispatcher(Executor executor, ExecutorService owned, LecternListener listener) {
+        this.executor = executor;
+        this.owned = owned;
+        this.listener = listener;
+    }
+
+    void dispatch(LecternEvent event) {
+        if (finalQueued) {
+            return;
+        }
+        if (event instanceof LecternEvent.Closed) {
+            finalQueued = true;
+        }
+        queue.add(event);
+        schedule();
+    }
+
+    boolean isDeliveringThread() {
+        return Thread.currentThread() == deliveringThread;
+    }
+
+    private void schedule() {
+        if (draining.compareAndSet(false, true)) {
+            try {
+                executor.execute(this::drain);
+            } catch (RuntimeException rejected) {
+                draining.set(false);
+                log.warn("Event executor rejected delivery; {} events not delivered", queue.size(), rejected);
+            }
+        }
+    }
+
+    private void drain() {
+        deliveringThread = Thread.currentThread();
+        try {
+            LecternEvent event;
+            while ((event = queue.poll()) != null) {
+                deliver(event);
+                if (event instanceof LecternEvent.Closed) {
+                    queue.clear();
+                    if (owned != null) {
+                        owned.shutdown();
+                    }
+                    return;
+                }
+            }
+        } finally {
+            deliveringThread = null;
+            draining.set(false);
+        }
+        if (!queue.isEmpty()) {
+            schedule();
+        }
+    }
+
+    private void deliver(LecternEvent event) {
+        try {
+            listener.onEvent(event);
+        } catch (RuntimeException | Error e) {
+            log.warn("Listener threw on {}; ignored", event.getClass().getSimpleName(), e);
+        }
+    }
+}

@@ -1,0 +1,393 @@
+package dev.lectern.client.internal;
+
+import dev.lectern.client.LecternListener;
+import dev.lectern.domain.ConnectionId;
+import dev.lectern.domain.event.LecternEvent;
+import dev.lectern.domain.message.ClientMessage;
+import dev.lectern.domain.message.ServerMessage;
+import dev.lectern.domain.session.ConnectFailure;
+import dev.lectern.domain.session.Decision;
+import dev.lectern.domain.session.Effect;
+import dev.lectern.domain.session.EndReason;
+import dev.lectern.domain.session.Input;
+import dev.lectern.domain.session.LecternError;
+import dev.lectern.domain.session.SessionMachine;
+import dev.lectern.domain.session.SessionState;
+import dev.lectern.domain.session.TimerKey;
+import dev.lectern.port.AudioSink;
+import dev.lectern.port.AuthenticationException;
+import dev.lectern.port.Scheduler;
+import dev.lectern.port.TokenProvider;
+import dev.lectern.port.Transport;
+import dev.lectern.port.TransportConnection;
+import dev.lectern.port.TransportListener;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one client: feeds inputs, one at a time on the scheduler's serial lane, to
+ * {@link SessionMachine#decide}, and carries out the effects through the ports. The state is confined to
+ * the lane; adapters' threads only enqueue inputs. {@link #close()} is idempotent and leaves no timer,
+ * connection or thread of its own behind.
+ */
+public final class SessionEngine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SessionEngine.class);
+    private static final AtomicInteger EVENT_THREADS = new AtomicInteger();
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+
+    private final Transport transport;
+    private final TokenProvider tokens;
+    private final AudioSink sink;
+    private final Scheduler scheduler;
+    private final boolean ownsScheduler;
+    private final EventDispatcher events;
+    private final Consumer<LecternEvent> tap;
+    private final TransportListener transportListener = new Callbacks();
+
+    // lane-confined
+    private SessionState state;
+    private final Map<TimerKey, Scheduler.Cancellable> timers = new EnumMap<>(TimerKey.class);
+    private final Map<TimerKey, Long> timerGenerations = new EnumMap<>(TimerKey.class);
+    private long timerGeneration;
+
+    // read from any thread
+    private final Map<ConnectionId, TransportConnection> connections = new ConcurrentHashMap<>();
+    private final java.util.Set<ConnectionId> closing = ConcurrentHashMap.newKeySet();
+    private volatile SessionState snapshot;
+    private final CompletableFuture<EndReason> terminated = new CompletableFuture<>();
+
+    private SessionEngine(Builder b) {
+        this.transport = Objects.requireNonNull(b.transport, "transport is null");
+        this.tokens = b.tokens;
+        this.sink = b.sink == null ? AudioSink.NONE : b.sink;
+        this.ownsScheduler = b.scheduler == null;
+        this.scheduler = ownsScheduler ? SystemScheduler.create(b.threadName) : b.scheduler;
+        ExecutorService ownedEvents = null;
+        java.util.concurrent.Executor eventExecutor = b.eventExecutor;
+        if (eventExecutor == null) {
+            String name = b.threadName + "-events-" + EVENT_THREADS.incrementAndGet();
+            ownedEvents = Executors.newSingleThreadExecutor(task -> {
+                Thread t = new Thread(task, name);
+                t.setDaemon(true);
+                return t;
+            });
+            eventExecutor = ownedEvents;
+        }
+        this.events = new EventDispatcher(eventExecutor, ownedEvents, b.listener == null ? LecternListener.NONE : b.listener);
+        this.tap = b.tap == null ? e -> {} : b.tap;
+        this.state = Objects.requireNonNull(b.initial, "initial state is null");
+        this.snapshot = state;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Enqueues {@code input} on the lane. Ignored once the client has ended and its lane is gone. */
+    public void submit(Input input) {
+        try {
+            scheduler.execute(() -> step(input));
+        } catch (RejectedExecutionException gone) {
+            log.debug("Input {} after shutdown ignored", input.getClass().getSimpleName());
+        }
+    }
+
+    /** The latest state, from any thread. */
+    public SessionState state() {
+        return snapshot;
+    }
+
+    /** Completes with the end reason once the client ended and released its resources. */
+    public CompletableFuture<EndReason> terminated() {
+        return terminated;
+    }
+
+    /** Connections the engine still holds (open, opening or closing). */
+    public int openConnections() {
+        return connections.size();
+    }
+
+    /**
+     * Ends the client (a speaker ends its session, a listener leaves) and waits briefly for it to finish,
+     * unless called from the lane or from an event callback, where waiting could not end.
+     */
+    @Override
+    public void close() {
+        if (!terminated.isDone()) {
+            submit(new Input.End(null));
+        }
+        boolean canWait = !(scheduler instanceof SystemScheduler system && system.isLaneThread())
+                && !events.isDeliveringThread() && ownsScheduler;
+        if (canWait) {
+            try {
+                terminated.get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+                log.warn("Client did not finish within {} ms; releasing anyway", CLOSE_WAIT.toMillis());
+                release();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------- the lane
+
+    private void step(Input input) {
+        Decision decision;
+        try {
+            decision = SessionMachine.decide(state, input, scheduler.now());
+        } catch (RuntimeException bug) {
+            log.error("State machine rejected {} in {}; input dropped", input.getClass().getSimpleName(),
+                    state.kind(), bug);
+            return;
+        }
+        state = decision.next();
+        snapshot = state;
+        for (Effect effect : decision.effects()) {
+            try {
+                run(effect);
+            } catch (RuntimeException e) {
+                log.error("Effect {} failed", effect.getClass().getSimpleName(), e);
+            }
+        }
+        if (state instanceof SessionState.Ended ended && !terminated.isDone()) {
+            release();
+            terminated.complete(ended.reason());
+        }
+    }
+
+    private void run(Effect effect) {
+        if (effect instanceof Effect.Transmit transmit) {
+            transmit(transmit);
+        } else if (effect instanceof Effect.Notify notify) {
+            tap.accept(notify.event());
+            events.dispatch(notify.event());
+        } else if (effect instanceof Effect.Play play) {
+            sink.play(play.sequence(), play.audio());
+        } else if (effect instanceof Effect.StartTimer start) {
+            startTimer(start.key(), start.delay());
+        } else if (effect instanceof Effect.CancelTimer cancel) {
+            cancelTimer(cancel.key());
+        } else if (effect instanceof Effect.CancelAllTimers) {
+            for (TimerKey key : List.copyOf(timers.keySet())) {
+                cancelTimer(key);
+            }
+        } else if (effect instanceof Effect.Open open) {
+            connections.put(open.id(), transport.open(open.id(), open.request(), transportListener));
+        } else if (effect instanceof Effect.Close close) {
+            TransportConnection connection = connections.get(close.id());
+            if (connection != null) {
+                closing.add(close.id());
+                connection.close(close.code(), close.reason());
+            }
+        } else if (effect instanceof Effect.Abort abort) {
+            TransportConnection connection = connections.remove(abort.id());
+            closing.remove(abort.id());
+            if (connection != null) {
+                connection.abort();
+            }
+        } else if (effect instanceof Effect.FetchToken fetch) {
+            fetchToken(fetch.forceRenew());
+        }
+    }
+
+    private void transmit(Effect.Transmit transmit) {
+        TransportConnection connection = connections.get(transmit.id());
+        ClientMessage message = transmit.message();
+        if (connection == null) {
+            submit(new Input.SendFailed(transmit.id(), message, "connection is gone"));
+            return;
+        }
+        connection.send(message).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                submit(new Input.SendFailed(transmit.id(), message, describe(failure)));
+            }
+        });
+    }
+
+    private void fetchToken(boolean forceRenew) {
+        if (tokens == null) {
+            submit(new Input.TokenFailed(new LecternError("NO_TOKEN_PROVIDER", "no token provider configured", 0, null, true)));
+            return;
+        }
+        tokens.idToken(forceRenew).whenComplete((token, failure) -> {
+            if (failure == null && token != null) {
+                submit(new Input.TokenReady(token));
+            } else {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                LecternError error = cause instanceof AuthenticationException auth ? auth.error()
+                        : LecternError.local("AUTH_FAILED", "Authentication failed: " + describe(cause));
+                submit(new Input.TokenFailed(error));
+            }
+        });
+    }
+
+    private void startTimer(TimerKey key, Duration delay) {
+        cancelTimer(key);
+        long generation = ++timerGeneration;
+        timerGenerations.put(key, generation);
+        timers.put(key, scheduler.schedule(delay, () -> {
+            Long current = timerGenerations.get(key);
+            if (current != null && current == generation) {
+                timerGenerations.remove(key);
+                timers.remove(key);
+                step(new Input.TimerFired(key));
+            }
+        }));
+    }
+
+    private void cancelTimer(TimerKey key) {
+        timerGenerations.remove(key);
+        Scheduler.Cancellable running = timers.remove(key);
+        if (running != null) {
+            running.cancel();
+        }
+    }
+
+    /**
+     * Aborts what is still open and stops the lane this engine owns. Runs once, at the end. Connections
+     * already closing gracefully (a speaker's last {@code endSession}) are left to finish their close
+     * handshake; the transport bounds that with its own close timeout.
+     */
+    private void release() {
+        for (TimerKey key : List.copyOf(timers.keySet())) {
+            cancelTimer(key);
+        }
+        for (Map.Entry<ConnectionId, TransportConnection> entry : List.copyOf(connections.entrySet())) {
+            if (!closing.contains(entry.getKey())) {
+                connections.remove(entry.getKey());
+                entry.getValue().abort();
+            }
+        }
+        if (ownsScheduler) {
+            scheduler.shutdown();
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        if (failure == null) {
+            return "unknown failure";
+        }
+        return failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
+    }
+
+    /** Transport callbacks: each only enqueues an input. */
+    private final class Callbacks implements TransportListener {
+        @Override
+        public void onOpen(ConnectionId id) {
+            if (terminated.isDone()) {
+                TransportConnection late = connections.remove(id);
+                if (late != null) {
+                    late.abort();
+                }
+                return;
+            }
+            submit(new Input.Opened(id));
+        }
+
+        @Override
+        public void onMessage(ConnectionId id, ServerMessage message) {
+            submit(new Input.Received(id, message));
+        }
+
+        @Override
+        public void onMalformed(ConnectionId id, String reason) {
+            submit(new Input.Malformed(id, reason));
+        }
+
+        @Override
+        public void onRefused(ConnectionId id, ConnectFailure failure) {
+            connections.remove(id);
+            closing.remove(id);
+            submit(new Input.Refused(id, failure));
+        }
+
+        @Override
+        public void onClosed(ConnectionId id, int code, String reason) {
+            connections.remove(id);
+            closing.remove(id);
+            submit(new Input.Closed(id, code, reason));
+        }
+    }
+
+    /** Builder for an engine; a client builds one. */
+    public static final class Builder {
+        private SessionState initial;
+        private Transport transport;
+        private TokenProvider tokens;
+        private AudioSink sink;
+        private Scheduler scheduler;
+        private java.util.concurrent.Executor eventExecutor;
+        private LecternListener listener;
+        private Consumer<LecternEvent> tap;
+        private String threadName = "lectern";
+
+        private Builder() {}
+
+        public Builder initial(SessionState value) {
+            initial = value;
+            return this;
+        }
+
+        public Builder transport(Transport value) {
+            transport = value;
+            return this;
+        }
+
+        public Builder tokens(TokenProvider value) {
+            tokens = value;
+            return this;
+        }
+
+        public Builder sink(AudioSink value) {
+            sink = value;
+            return this;
+        }
+
+        /** A scheduler the host owns (not shut down by the engine); by default the engine makes its own. */
+        public Builder scheduler(Scheduler value) {
+            scheduler = value;
+            return this;
+        }
+
+        public Builder eventExecutor(java.util.concurrent.Executor value) {
+            eventExecutor = value;
+            return this;
+        }
+
+        public Builder listener(LecternListener value) {
+            listener = value;
+            return this;
+        }
+
+        /** Sees every event on the lane, before the host does; for the client's own futures. */
+        public Builder tap(Consumer<LecternEvent> value) {
+            tap = value;
+            return this;
+        }
+
+        public Builder threadName(String value) {
+            threadName = value;
+            return this;
+        }
+
+        public SessionEngine build() {
+            return new SessionEngine(this);
+        }
+    }
+}

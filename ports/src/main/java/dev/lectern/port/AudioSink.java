@@ -1,0 +1,20 @@
+package dev.lectern.port;
+
+import dev.lectern.domain.AudioChunk;
+import dev.lectern.domain.SequenceNumber;
+
+/**
+ * Plays a listener's audio. Chunks arrive in order, each once. {@link #play} must not block: an
+ * implementation queues the chunk and paces playback itself.
+ */
+public interface AudioSink extends AutoCloseable {
+
+    /** Queues {@code audio} for playing; {@code sequence} is null for audio that carried none. */
+    void play(SequenceNumber sequence, AudioChunk audio);
+
+    @Override
+    default void close() {}
+
+    /** A sink that discards everything. */
+    AudioSink NONE = (sequence, audio) -> {};
+}
