@@ -76,6 +76,10 @@ public final class InMemoryGateway {
             return new Settings(latency, refresh, warn, cutoff, speakerGrace, maxListeners);
         }
 
+        public Settings withSpeakerGrace(Duration value) {
+            return new Settings(latency, refreshAfter, warnAfter, maxConnectionAge, value, maxListeners);
+        }
+
         public Settings withMaxListeners(int value) {
             return new Settings(latency, refreshAfter, warnAfter, maxConnectionAge, speakerGrace, value);
         }
@@ -433,7 +437,9 @@ public final class InMemoryGateway {
             stream.setValue(seq + 1);
             ServerMessage.AudioData frame = new ServerMessage.AudioData(session.id, language, audio.audio(),
                     SequenceNumber.of(seq), now);
-            for (Conn listener : List.copyOf(session.listeners)) {
+            List<Conn> listeners = session.listeners;
+            for (int i = 0; i < listeners.size(); i++) {
+                Conn listener = listeners.get(i);
                 if (language.equals(listener.language)) {
                     deliverAudio(listener, frame);
                 }
@@ -490,6 +496,10 @@ public final class InMemoryGateway {
         session.active = false;
         long now = scheduler.now();
         for (Conn listener : List.copyOf(session.listeners)) {
+            if (listener.heldBack != null) {
+                deliver(listener, listener.heldBack, null);
+                listener.heldBack = null;
+            }
             deliver(listener, new ServerMessage.SessionEnded(session.id, text, now), null);
             serverClose(listener, 1000, "Session ended", false);
         }

@@ -11,6 +11,8 @@ import java.util.PriorityQueue;
  */
 public final class ManualScheduler implements Scheduler {
     private final PriorityQueue<Task> queue = new PriorityQueue<>();
+    /** Tasks handed to {@link #execute}: due at once, already in (time, order) order. */
+    private final java.util.ArrayDeque<Task> ready = new java.util.ArrayDeque<>();
     private long now;
     private long sequence;
     private long executed;
@@ -51,7 +53,7 @@ public final class ManualScheduler implements Scheduler {
 
     @Override
     public void execute(Runnable task) {
-        queue.add(new Task(now, sequence++, task));
+        ready.add(new Task(now, sequence++, task));
     }
 
     @Override
@@ -75,8 +77,7 @@ public final class ManualScheduler implements Scheduler {
     /** Moves time forward to {@code target}, running each task at its time. */
     public void advanceTo(long target) {
         Task next;
-        while ((next = queue.peek()) != null && next.at <= target) {
-            queue.poll();
+        while ((next = nextDue(target)) != null) {
             if (next.cancelled) {
                 continue;
             }
@@ -87,9 +88,22 @@ public final class ManualScheduler implements Scheduler {
         now = Math.max(now, target);
     }
 
+    /** Takes the earliest task due by {@code target}, from either queue, keeping (time, order) order. */
+    private Task nextDue(long target) {
+        Task timed = queue.peek();
+        Task immediate = ready.peek();
+        if (immediate != null && (timed == null || immediate.compareTo(timed) < 0)) {
+            return ready.poll();
+        }
+        if (timed != null && timed.at <= target) {
+            return queue.poll();
+        }
+        return null;
+    }
+
     /** Tasks waiting, cancelled ones excluded. */
     public int pending() {
-        int n = 0;
+        int n = ready.size();
         for (Task t : queue) {
             if (!t.cancelled) {
                 n++;

@@ -60,12 +60,16 @@ public final class JitterBuffer {
     /** Offers chunk {@code sequence}. */
     public Outcome offer(SequenceNumber sequence, AudioChunk audio) {
         long seq = sequence.value();
+        long next = nextExpected < 0 ? seq : nextExpected;
+        if (seq == next && waiting.isEmpty()) { // the common case: in order, nothing waiting
+            return new Outcome(new JitterBuffer(next + 1, waiting, 0, capacityBytes),
+                    List.of(new Released(sequence, audio)), List.of(), false);
+        }
         if (nextExpected >= 0 && (seq < nextExpected || waiting.containsKey(seq))) {
             return new Outcome(this, List.of(), List.of(), true);
         }
         List<Released> released = new ArrayList<>();
         List<Gap> gaps = new ArrayList<>();
-        long next = nextExpected < 0 ? seq : nextExpected;
         TreeMap<Long, AudioChunk> held = waiting;
         long heldBytes = waitingBytes;
         if (seq == next) {

@@ -76,6 +76,11 @@ public record Context(SessionPlan plan, SessionSettings settings, SessionId sess
                 counters, everActive, paused, pausedDrops, retiring);
     }
 
+    Context withBufferAndCounters(JitterBuffer b, Counters c) {
+        return new Context(plan, settings, sessionId, language, pendingLanguage, lastConnection, entropy, queue, b,
+                c, everActive, paused, pausedDrops, retiring);
+    }
+
     Context withCounters(Counters value) {
         return new Context(plan, settings, sessionId, language, pendingLanguage, lastConnection, entropy, queue, buffer,
                 value, everActive, paused, pausedDrops, retiring);

@@ -733,15 +733,19 @@ public final class SessionMachine {
 
         private Context played(Context ctx, JitterBuffer.Outcome outcome) {
             Counters counters = ctx.counters();
-            for (JitterBuffer.Gap gap : outcome.gaps()) {
+            List<JitterBuffer.Gap> gaps = outcome.gaps();
+            for (int i = 0; i < gaps.size(); i++) {
+                JitterBuffer.Gap gap = gaps.get(i);
                 notify(new LecternEvent.AudioGap(gap.from(), gap.to()));
                 counters = counters.plusGap(gap.size());
             }
-            for (JitterBuffer.Released released : outcome.released()) {
+            List<JitterBuffer.Released> releases = outcome.released();
+            for (int i = 0; i < releases.size(); i++) {
+                JitterBuffer.Released released = releases.get(i);
                 emit(new Effect.Play(released.sequence(), released.audio()));
                 notify(new LecternEvent.AudioReceived(released.sequence(), released.audio()));
             }
-            return ctx.withBuffer(outcome.buffer()).withCounters(counters.plusPlayed(outcome.released().size()));
+            return ctx.withBufferAndCounters(outcome.buffer(), counters.plusPlayed(outcome.released().size()));
         }
 
         private Context flushQueue(Context ctx, Link link) {

@@ -33,6 +33,14 @@ public enum Transition {
     private final Kind from;
     private final Kind to;
 
+    private static final Transition[][] TABLE = new Transition[Kind.values().length][Kind.values().length];
+
+    static {
+        for (Transition t : values()) {
+            TABLE[t.from.ordinal()][t.to.ordinal()] = t;
+        }
+    }
+
     Transition(Kind from, Kind to) {
         this.from = from;
         this.to = to;
@@ -48,12 +56,11 @@ public enum Transition {
 
     /** The transition from {@code from} to {@code to}; throws if there is none. */
     public static Transition between(Kind from, Kind to) {
-        for (Transition t : values()) {
-            if (t.from == from && t.to == to) {
-                return t;
-            }
+        Transition t = TABLE[from.ordinal()][to.ordinal()];
+        if (t == null) {
+            throw new IllegalStateTransitionException(from, to);
         }
-        throw new IllegalStateTransitionException(from, to);
+        return t;
     }
 
     /** The kinds reachable from {@code from} in one step. */

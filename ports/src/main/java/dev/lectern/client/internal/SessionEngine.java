@@ -158,7 +158,9 @@ public final class SessionEngine implements AutoCloseable {
         }
         state = decision.next();
         snapshot = state;
-        for (Effect effect : decision.effects()) {
+        List<Effect> effects = decision.effects();
+        for (int i = 0; i < effects.size(); i++) {
+            Effect effect = effects.get(i);
             try {
                 run(effect);
             } catch (RuntimeException e) {
