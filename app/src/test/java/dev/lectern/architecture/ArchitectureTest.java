@@ -1,0 +1,33 @@
+package dev.lectern.architecture;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The rules over every module's production classes. */
+@AnalyzeClasses(packages = "dev.lectern", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+    @ArchTest
+    static final ArchRule domain_may_use_only_its_own_packages_and_java_lang_util_time =
+            LecternArchitecture.domain_may_use_only_its_own_packages_and_java_lang_util_time;
+    @ArchTest
+    static final ArchRule ports_may_use_only_the_domain_the_jdk_and_slf4j =
+            LecternArchitecture.ports_may_use_only_the_domain_the_jdk_and_slf4j;
+    @ArchTest
+    static final ArchRule jetty_adapter_does_not_depend_on_other_adapters =
+            LecternArchitecture.jetty_adapter_does_not_depend_on_other_adapters;
+    @ArchTest
+    static final ArchRule cognito_adapter_does_not_depend_on_other_adapters =
+            LecternArchitecture.cognito_adapter_does_not_depend_on_other_adapters;
+    @ArchTest
+    static final ArchRule javasound_adapter_does_not_depend_on_other_adapters =
+            LecternArchitecture.javasound_adapter_does_not_depend_on_other_adapters;
+    @ArchTest
+    static final ArchRule domain_and_ports_do_not_use_guice = LecternArchitecture.domain_and_ports_do_not_use_guice;
+    @ArchTest
+    static final ArchRule no_field_injection = LecternArchitecture.no_field_injection;
+    @ArchTest
+    static final ArchRule library_code_does_not_print_to_standard_streams =
+            LecternArchitecture.library_code_does_not_print_to_standard_streams;
+}
