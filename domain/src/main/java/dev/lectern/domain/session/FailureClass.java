@@ -13,6 +13,9 @@ public enum FailureClass {
     TRANSIENT;
 
     public static FailureClass of(int status, String code) {
+        if ("TLS_CERTIFICATE_REJECTED".equals(code) || "INVALID_REQUEST".equals(code)) {
+            return PERMANENT; // retrying cannot fix an untrusted certificate or a URL the client cannot build
+        }
         if ("SESSION_FULL".equals(code) || "RATE_LIMIT_EXCEEDED".equals(code) || "INTERNAL_ERROR".equals(code)
                 || "SERVICE_UNAVAILABLE".equals(code)) {
             return TRANSIENT;

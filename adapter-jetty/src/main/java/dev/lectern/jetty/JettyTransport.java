@@ -1,0 +1,348 @@
+package dev.lectern.jetty;
+
+import dev.lectern.domain.ConnectionId;
+import dev.lectern.domain.message.ClientMessage;
+import dev.lectern.domain.message.ServerMessage;
+import dev.lectern.domain.session.ConnectFailure;
+import dev.lectern.domain.session.ConnectRequest;
+import dev.lectern.port.Transport;
+import dev.lectern.port.TransportConnection;
+import dev.lectern.port.TransportListener;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLException;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+import org.eclipse.jetty.websocket.client.JettyUpgradeListener;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Transport} over the Jetty 12 WebSocket client. Connections to one endpoint share one Jetty
+ * client per TLS configuration for the whole process ({@link JettyClients}); TLS certificates and host
+ * names are verified unless a trust store says otherwise. Outbound JSON over 32 KB is refused before it
+ * is sent. A refused upgrade surfaces as a {@link ConnectFailure} with its HTTP status, the error code and
+ * message of the JSON body, and {@code Retry-After}. Nothing it logs or throws carries a token.
+ */
+public final class JettyTransport implements Transport {
+    private static final Logger log = LoggerFactory.getLogger(JettyTransport.class);
+
+    /** Header the local gateway repeats the error code in, for clients that cannot read the body. */
+    public static final String ERROR_CODE_HEADER = "X-Lectern-Error-Code";
+    /** Header the local gateway repeats the error message in. */
+    public static final String ERROR_MESSAGE_HEADER = "X-Lectern-Error-Message";
+
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 128 * 1024;
+
+    private final URI endpoint;
+    private final Duration connectTimeout;
+    private final WebSocketClient client;
+    private final boolean sendAuthorizationHeader;
+
+    private JettyTransport(Builder b) {
+        this.endpoint = b.endpoint;
+        this.connectTimeout = b.connectTimeout;
+        this.client = JettyClients.shared(new JettyClients.Settings(b.trustStore, b.trustStorePassword, b.maxInboundMessageBytes));
+        this.sendAuthorizationHeader = b.sendAuthorizationHeader;
+    }
+
+    /** A transport to {@code endpoint}, a {@code ws://} or {@code wss://} URL without a query. */
+    public static Builder builder(URI endpoint) {
+        return new Builder(endpoint);
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public TransportConnection open(ConnectionId id, ConnectRequest request, TransportListener listener) {
+        JettyConnection connection = new JettyConnection(id, listener);
+        URI url;
+        try {
+            url = ConnectUrls.build(endpoint, request);
+        } catch (IllegalArgumentException e) {
+            connection.refuse(new ConnectFailure(400, "INVALID_REQUEST", e.getMessage(), null));
+            return connection;
+        }
+        ClientUpgradeRequest upgrade = new ClientUpgradeRequest();
+        upgrade.setTimeout(connectTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (sendAuthorizationHeader && request.token().isPresent()) {
+            upgrade.setHeader("Authorization", "Bearer " + request.token().get().value());
+        }
+        try {
+            connection.connecting = client.connect(connection, url, upgrade, connection);
+            connection.connecting.whenComplete((session, failure) -> {
+                if (failure != null) {
+                    connection.refuse(connection.failureOf(failure));
+                }
+            });
+        } catch (Exception e) {
+            connection.refuse(ConnectFailure.network("could not start connecting: " + ConnectUrls.redact(String.valueOf(e.getMessage()))));
+        }
+        return connection;
+    }
+
+    /** One connection: the Jetty endpoint and the engine's handle at once. */
+    /** Public only because Jetty calls the endpoint through method handles; not API. */
+    public static final class JettyConnection implements TransportConnection, Session.Listener.AutoDemanding, JettyUpgradeListener {
+        private final ConnectionId id;
+        private final TransportListener listener;
+        private final AtomicBoolean finished = new AtomicBoolean();
+        private final StringBuilder refusalBody = new StringBuilder();
+        private volatile Session session;
+        private volatile CompletableFuture<Session> connecting;
+        private volatile int refusalStatus;
+        private volatile String retryAfter;
+        private volatile String headerCode;
+        private volatile String headerMessage;
+
+        JettyConnection(ConnectionId id, TransportListener listener) {
+            this.id = id;
+            this.listener = listener;
+        }
+
+        @Override
+        public ConnectionId id() {
+            return id;
+        }
+
+        // ---- the engine's side
+
+        @Override
+        public CompletionStage<Void> send(ClientMessage message) {
+            Session s = session;
+            if (s == null || !s.isOpen()) {
+                return CompletableFuture.failedFuture(new IllegalStateException(id + " is not open"));
+            }
+            String json = WireCodec.encode(message);
+            int size = WireCodec.utf8Length(json);
+            if (size > WireCodec.MAX_FRAME_BYTES) {
+                return CompletableFuture.failedFuture(new MessageTooLargeException(message.action(), size));
+            }
+            CompletableFuture<Void> sent = new CompletableFuture<>();
+            s.sendText(json, Callback.from(() -> sent.complete(null), sent::completeExceptionally));
+            return sent;
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            Session s = session;
+            if (s != null) {
+                s.close(code, reason, Callback.NOOP);
+            } else if (connecting != null) {
+                connecting.cancel(true);
+            }
+        }
+
+        @Override
+        public void abort() {
+            Session s = session;
+            if (s != null) {
+                s.disconnect();
+            } else if (connecting != null) {
+                connecting.cancel(true);
+            }
+        }
+
+        // ---- the upgrade
+
+        @Override
+        public void onHandshakeRequest(Request request) {
+            request.onResponseContent((response, content) -> {
+                synchronized (refusalBody) {
+                    if (refusalBody.length() < 8192) {
+                        refusalBody.append(StandardCharsets.UTF_8.decode(content.slice()));
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void onHandshakeResponse(Request request, Response response) {
+            if (response.getStatus() != 101) {
+                refusalStatus = response.getStatus();
+                retryAfter = response.getHeaders().get("Retry-After");
+                headerCode = response.getHeaders().get(ERROR_CODE_HEADER);
+                headerMessage = response.getHeaders().get(ERROR_MESSAGE_HEADER);
+            }
+        }
+
+        void refuse(ConnectFailure failure) {
+            if (session == null && finished.compareAndSet(false, true)) {
+                listener.onRefused(id, failure);
+            }
+        }
+
+        ConnectFailure failureOf(Throwable failure) {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            int status = cause instanceof UpgradeException upgrade && upgrade.getResponseStatusCode() > 0
+                    ? upgrade.getResponseStatusCode() : refusalStatus;
+            if (status > 0 && status != 101) {
+                return RefusalBody.parse(status, bodyText(), headerCode, headerMessage, retryAfter);
+            }
+            if (hasCause(cause, SSLException.class)) {
+                return new ConnectFailure(0, "TLS_CERTIFICATE_REJECTED",
+                        "TLS handshake failed: " + ConnectUrls.redact(rootMessage(cause)), null);
+            }
+            if (cause instanceof java.util.concurrent.CancellationException) {
+                return ConnectFailure.network("connect cancelled");
+            }
+            return ConnectFailure.network(ConnectUrls.redact(rootMessage(cause)));
+        }
+
+        private String bodyText() {
+            synchronized (refusalBody) {
+                return refusalBody.toString();
+            }
+        }
+
+        // ---- the WebSocket
+
+        @Override
+        public void onWebSocketOpen(Session opened) {
+            session = opened;
+            listener.onOpen(id);
+        }
+
+        @Override
+        public void onWebSocketText(String text) {
+            ServerMessage message;
+            try {
+                message = WireCodec.decodeServer(text);
+            } catch (WireCodec.MalformedFrameException e) {
+                listener.onMalformed(id, e.getMessage());
+                return;
+            } catch (RuntimeException e) {
+                listener.onMalformed(id, "undecodable frame: " + e.getClass().getSimpleName());
+                return;
+            }
+            listener.onMessage(id, message);
+        }
+
+        @Override
+        public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+            byte[] bytes = new byte[payload.remaining()];
+            payload.get(bytes);
+            callback.succeed();
+            try {
+                listener.onMessage(id, WireCodec.decodeBinary(bytes));
+            } catch (WireCodec.MalformedFrameException e) {
+                listener.onMalformed(id, e.getMessage());
+            }
+        }
+
+        @Override
+        public void onWebSocketClose(int code, String reason) {
+            if (session != null && finished.compareAndSet(false, true)) {
+                listener.onClosed(id, code, reason == null ? "" : ConnectUrls.redact(reason));
+            }
+        }
+
+        @Override
+        public void onWebSocketError(Throwable cause) {
+            if (session != null) {
+                log.debug("{} failed: {}", id, ConnectUrls.redact(rootMessage(cause)));
+                if (finished.compareAndSet(false, true)) {
+                    listener.onClosed(id, 1006, ConnectUrls.redact(rootMessage(cause)));
+                }
+            }
+        }
+
+        private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+            for (Throwable c = t; c != null; c = c.getCause()) {
+                if (type.isInstance(c)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static String rootMessage(Throwable t) {
+            Throwable root = t;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        }
+    }
+
+    /** An outbound message larger than one API Gateway frame; it was not sent. */
+    public static final class MessageTooLargeException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        public MessageTooLargeException(String action, int bytes) {
+            super(action + " message of " + bytes + " bytes exceeds the " + WireCodec.MAX_FRAME_BYTES + "-byte frame limit; not sent");
+        }
+    }
+
+    /** Builder; only the endpoint is required. */
+    public static final class Builder {
+        private final URI endpoint;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Path trustStore;
+        private String trustStorePassword;
+        private int maxInboundMessageBytes = DEFAULT_MAX_INBOUND_MESSAGE_BYTES;
+        private boolean sendAuthorizationHeader;
+
+        private Builder(URI endpoint) {
+            this.endpoint = Objects.requireNonNull(endpoint, "endpoint is null");
+        }
+
+        /** How long the TCP connect and upgrade may take (default 10 s). */
+        public Builder connectTimeout(Duration value) {
+            connectTimeout = value;
+            return this;
+        }
+
+        /** Trust the certificates in this key store (PKCS12 or JKS) instead of the JVM's default trust. */
+        public Builder trustStore(Path path, String password) {
+            trustStore = Objects.requireNonNull(path, "trustStore is null");
+            trustStorePassword = password;
+            return this;
+        }
+
+        /** The largest message accepted from the server (default 128 KB, the service's payload limit). */
+        public Builder maxInboundMessageBytes(int value) {
+            maxInboundMessageBytes = value;
+            return this;
+        }
+
+        /** Also send the token as {@code Authorization: Bearer} (the query parameter is always sent). */
+        public Builder sendAuthorizationHeader(boolean value) {
+            sendAuthorizationHeader = value;
+            return this;
+        }
+
+        public JettyTransport build() {
+            String scheme = endpoint.getScheme();
+            if (!"ws".equalsIgnoreCase(scheme) && !"wss".equalsIgnoreCase(scheme)) {
+                throw new IllegalArgumentException("endpoint must be a ws:// or wss:// URL, was: " + ConnectUrls.redact(endpoint.toString()));
+            }
+            if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
+                throw new IllegalArgumentException("connectTimeout must be positive, was: " + connectTimeout);
+            }
+            if (maxInboundMessageBytes < 1024) {
+                throw new IllegalArgumentException("maxInboundMessageBytes must be at least 1024, was: " + maxInboundMessageBytes);
+            }
+            if (trustStore != null && !java.nio.file.Files.isReadable(trustStore)) {
+                throw new IllegalArgumentException("trustStore must be a readable file, was: " + trustStore);
+            }
+            return new JettyTransport(this);
+        }
+    }
+}

@@ -1,0 +1,675 @@
+package dev.lectern.jetty;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lectern.domain.AudioChunk;
+import dev.lectern.domain.LanguageCode;
+import dev.lectern.domain.SequenceNumber;
+import dev.lectern.domain.SessionId;
+import dev.lectern.domain.message.BroadcastState;
+import dev.lectern.domain.message.ClientMessage;
+import dev.lectern.domain.message.ServerMessage;
+import dev.lectern.domain.message.ServerMessage.BroadcastChanged.Kind;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The JSON wire format of protocol sections 2 and 3, both directions. It writes canonical names and
+ * reads every alias of section 3.3 and every error shape of section 3.5; unknown fields are ignored,
+ * unknown types become {@link ServerMessage.Unknown}, and a frame it cannot make sense of throws
+ * {@link MalformedFrameException} (which the transport counts and skips, never passing it on).
+ * Thread-safe.
+ */
+public final class WireCodec {
+    /** API Gateway's frame limit: every JSON message Lectern sends must fit one frame. */
+    public static final int MAX_FRAME_BYTES = 32 * 1024;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Base64.Encoder B64 = Base64.getEncoder();
+    private static final Base64.Decoder B64_IN = Base64.getMimeDecoder();
+
+    private WireCodec() {}
+
+    /** A frame that cannot be decoded; its message says why and never contains a token. */
+    public static final class MalformedFrameException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public MalformedFrameException(String reason) {
+            super(reason);
+        }
+    }
+
+    // ---------------------------------------------------------------------- client -> server
+
+    /** The JSON text of {@code message}. */
+    public static String encode(ClientMessage message) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("action", message.action());
+        if (message instanceof ClientMessage.Heartbeat m) {
+            o.put("timestamp", m.timestamp());
+        } else if (message instanceof ClientMessage.SendAudio m) {
+            if (m.sessionId() != null) {
+                o.put("sessionId", m.sessionId().value());
+            }
+            o.put("audioData", B64.encodeToString(m.audio().pcm()));
+            o.put("timestamp", m.timestamp());
+            o.put("chunkId", Long.toString(m.chunkId()));
+            o.put("duration", m.audio().duration().toMillis() / 1000.0);
+        } else if (message instanceof ClientMessage.AudioChunkUpload m) {
+            o.put("sessionId", m.sessionId().value());
+            o.put("audioData", B64.encodeToString(m.audio().pcm()));
+            o.put("chunkIndex", m.chunkIndex());
+            o.put("timestamp", m.timestamp());
+            o.put("format", "pcm");
+            o.put("sampleRate", AudioChunk.SAMPLE_RATE);
+            o.put("channels", 1);
+            o.put("encoding", "s16le");
+        } else if (message instanceof ClientMessage.SetVolume m) {
+            o.put("volumeLevel", m.volumeLevel());
+        } else if (message instanceof ClientMessage.SpeakerStateChange m) {
+            ObjectNode state = o.putObject("state");
+            if (m.isPaused() != null) {
+                state.put("isPaused", m.isPaused());
+            }
+            if (m.isMuted() != null) {
+                state.put("isMuted", m.isMuted());
+            }
+            if (m.volume() != null) {
+                state.put("volume", m.volume());
+            }
+        } else if (message instanceof ClientMessage.ChangeLanguage m) {
+            o.put("targetLanguage", m.targetLanguage().value());
+        } else if (message instanceof ClientMessage.EndSession m) {
+            if (m.reason() != null) {
+                o.put("reason", m.reason());
+            }
+        }
+        return o.toString();
+    }
+
+    /** Size in bytes of {@code json} as UTF-8. */
+    public static int utf8Length(String json) {
+        int n = 0;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isHighSurrogate(c) ? 2 : 3;
+        }
+        return n;
+    }
+
+    /**
+     * Reads a client message (the gateway's side).
+     *
+     * @throws MalformedFrameException with the protocol's error code as its message prefix:
+     *     {@code INVALID_MESSAGE}, {@code MISSING_ACTION}, {@code INVALID_ACTION}, {@code MISSING_PARAMETER},
+     *     {@code INVALID_PARAMETER}
+     */
+    public static ClientMessage decodeClient(String text) throws MalformedFrameException {
+        JsonNode o = parse(text, "INVALID_MESSAGE");
+        String action = text(o, "action");
+        if (action == null) {
+            throw new MalformedFrameException("MISSING_ACTION: message has no action");
+        }
+        try {
+            switch (action) {
+                case "heartbeat":
+                    return new ClientMessage.Heartbeat(o.path("timestamp").asLong(0));
+                case "sendAudio":
+                    return new ClientMessage.SendAudio(sessionIdOrNull(o), audio(o, "audioData"), o.path("timestamp").asLong(0),
+                            parseLong(text(o, "chunkId"), -1));
+                case "audioChunk":
+                    SessionId id = sessionIdOrNull(o);
+                    if (id == null) {
+                        throw new MalformedFrameException("MISSING_PARAMETER: sessionId");
+                    }
+                    return new ClientMessage.AudioChunkUpload(id, audio(o, "audioData"), o.path("chunkIndex").asLong(0),
+                            o.path("timestamp").asLong(0));
+                case "pauseBroadcast":
+                    return new ClientMessage.PauseBroadcast();
+                case "resumeBroadcast":
+                    return new ClientMessage.ResumeBroadcast();
+                case "muteBroadcast":
+                    return new ClientMessage.MuteBroadcast();
+                case "unmuteBroadcast":
+                    return new ClientMessage.UnmuteBroadcast();
+                case "setVolume":
+                    JsonNode level = o.get("volumeLevel");
+                    if (level == null) {
+                        throw new MalformedFrameException("MISSING_PARAMETER: volumeLevel");
+                    }
+                    if (!level.isNumber()) {
+                        throw new MalformedFrameException("INVALID_PARAMETER: volumeLevel must be a number");
+                    }
+                    return new ClientMessage.SetVolume(level.asDouble());
+                case "speakerStateChange":
+                    return stateChange(o.get("state"));
+                case "getSessionStatus":
+                    return new ClientMessage.GetSessionStatus();
+                case "pausePlayback":
+                    return new ClientMessage.PausePlayback();
+                case "changeLanguage":
+                    String lang = text(o, "targetLanguage");
+                    if (lang == null) {
+                        throw new MalformedFrameException("MISSING_PARAMETER: targetLanguage");
+                    }
+                    return new ClientMessage.ChangeLanguage(new LanguageCode(lang));
+                case "endSession":
+                    return new ClientMessage.EndSession(text(o, "reason"));
+                default:
+                    throw new MalformedFrameException("INVALID_ACTION: unknown action " + truncate(action));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new MalformedFrameException("INVALID_PARAMETER: " + e.getMessage());
+        }
+    }
+
+    private static ClientMessage stateChange(JsonNode state) throws MalformedFrameException {
+        if (state == null || !state.isObject()) {
+            throw new MalformedFrameException("MISSING_PARAMETER: state");
+        }
+        Boolean paused = null;
+        Boolean muted = null;
+        Double volume = null;
+        for (Iterator<String> names = state.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            JsonNode v = state.get(name);
+            switch (name) {
+                case "isPaused" -> paused = bool(v, name);
+                case "isMuted" -> muted = bool(v, name);
+                case "volume" -> {
+                    if (!v.isNumber()) {
+                        throw new MalformedFrameException("INVALID_PARAMETER: state.volume must be a number");
+                    }
+                    volume = v.asDouble();
+                }
+                default -> throw new MalformedFrameException("INVALID_PARAMETER: unknown state field " + truncate(name));
+            }
+        }
+        return new ClientMessage.SpeakerStateChange(paused, muted, volume);
+    }
+
+    private static Boolean bool(JsonNode v, String name) throws MalformedFrameException {
+        if (!v.isBoolean()) {
+            throw new MalformedFrameException("INVALID_PARAMETER: state." + name + " must be a boolean");
+        }
+        return v.asBoolean();
+    }
+
+    // ---------------------------------------------------------------------- server -> client
+
+    /** The JSON text of {@code message}, with canonical names (the gateway's side). */
+    public static String encode(ServerMessage message) {
+        ObjectNode o = JSON.createObjectNode();
+        if (message.type() != null) {
+            o.put("type", message.type());
+        }
+        if (message instanceof ServerMessage.SessionCreated m) {
+            o.put("sessionId", m.sessionId().value());
+            putLang(o, "sourceLanguage", m.sourceLanguage());
+            putText(o, "qualityTier", m.qualityTier());
+            if (m.partialResultsEnabled() != null) {
+                o.put("partialResultsEnabled", m.partialResultsEnabled());
+            }
+            putNumber(o, "minStabilityThreshold", m.minStabilityThreshold());
+            putNumber(o, "maxBufferTimeout", m.maxBufferTimeout());
+            putText(o, "connectionId", m.connectionId());
+            putLong(o, "timestamp", m.timestamp());
+            putLong(o, "expiresAt", m.expiresAt());
+        } else if (message instanceof ServerMessage.SessionJoined m) {
+            o.put("sessionId", m.sessionId().value());
+            putLang(o, "targetLanguage", m.targetLanguage());
+            putLang(o, "sourceLanguage", m.sourceLanguage());
+            putText(o, "connectionId", m.connectionId());
+            if (m.listenerCount() != null) {
+                o.put("listenerCount", m.listenerCount());
+            }
+            putText(o, "qualityTier", m.qualityTier());
+            putLong(o, "timestamp", m.timestamp());
+        } else if (message instanceof ServerMessage.HeartbeatAck m) {
+            putLong(o, "timestamp", m.timestamp());
+            putLong(o, "serverTime", m.serverTime());
+        } else if (message instanceof ServerMessage.ConnectionRefreshRequired m) {
+            putSession(o, m.sessionId());
+            putText(o, "role", m.role());
+            putLang(o, "targetLanguage", m.targetLanguage());
+            putText(o, "message", m.message());
+            putLong(o, "timestamp", m.timestamp());
+        } else if (message instanceof ServerMessage.ConnectionRefreshComplete m) {
+            putSession(o, m.sessionId());
+            putText(o, "role", m.role());
+            putLang(o, "targetLanguage", m.targetLanguage());
+            putLang(o, "sourceLanguage", m.sourceLanguage());
+            putLong(o, "timestamp", m.timestamp());
+        } else if (message instanceof ServerMessage.ConnectionWarning m) {
+            putText(o, "message", m.message());
+            putNumber(o, "remainingMinutes", m.remainingMinutes());
+            putLong(o, "timestamp", m.timestamp());
+        } else if (message instanceof ServerMessage.ConnectionTimeout m) {
+            putText(o, "message", m.message());
+            if (m.idleSeconds() != null) {
+                o.put("idleSeconds", m.idleSeconds());
+            }
+            putLong(o, "timestamp", m.timestamp());
+        } else if (message instanceof ServerMessage.SessionEnded m) {
+            putSession(o, m.sessionId());
+            putText(o, "message", m.message());
+            putLong(o, "timestamp", m.timestamp());
+        } else if (message instanceof ServerMessage.SessionStatus m) {
+            putSession(o, m.sessionId());
+            if (m.listenerCount() != null) {
+                o.put("listenerCount", m.listenerCount());
+            }
+            ObjectNode dist = o.putObject("languageDistribution");
+            m.languageDistribution().forEach(dist::put);
+            putLong(o, "sessionDuration", m.sessionDuration());
+            putState(o, "broadcastState", m.broadcastState());
+            putText(o, "updateReason", m.updateReason());
+            putLong(o, "timestamp", m.timestamp());
+        } else if (message instanceof ServerMessage.LanguageChanged m) {
+            putSession(o, m.sessionId());
+            putLang(o, "targetLanguage", m.targetLanguage());
+            putLang(o, "sourceLanguage", m.sourceLanguage());
+            putLong(o, "timestamp", m.timestamp());
+        } else if (message instanceof ServerMessage.PlaybackPaused m) {
+            putSession(o, m.sessionId());
+            putLong(o, "timestamp", m.timestamp());
+        } else if (message instanceof ServerMessage.AudioQualityWarning m) {
+            putText(o, "issue", m.issue());
+            putText(o, "message", m.message());
+            o.set("details", JSON.valueToTree(m.details()));
+            putNumber(o, "timestamp", m.timestamp());
+        } else if (message instanceof ServerMessage.BroadcastChanged m) {
+            putSession(o, m.sessionId());
+            putState(o, "broadcastState", m.broadcastState());
+            if (m.listenersNotified() != null) {
+                o.put("listenersNotified", m.listenersNotified());
+            }
+            putNumber(o, "volumeLevel", m.volumeLevel());
+            if (m.kind() == Kind.BROADCAST_RESUMED && m.broadcastState() != null) {
+                if (m.pauseDuration() != null) {
+                    o.put("pauseDuration", m.pauseDuration());
+                } else {
+                    o.putNull("pauseDuration");
+                }
+            }
+            putLong(o, "timestamp", m.timestamp());
+        } else if (message instanceof ServerMessage.AudioData m) {
+            putSession(o, m.sessionId());
+            putLang(o, "targetLanguage", m.targetLanguage());
+            o.put("audioData", B64.encodeToString(m.audio().pcm()));
+            o.put("format", "pcm");
+            o.put("sampleRate", AudioChunk.SAMPLE_RATE);
+            o.put("channels", 1);
+            if (m.sequenceNumber() != null) {
+                o.put("sequenceNumber", m.sequenceNumber().value());
+            }
+            putLong(o, "timestamp", m.timestamp());
+            o.put("durationMs", m.audio().duration().toMillis());
+        } else if (message instanceof ServerMessage.TranslatedAudio m) {
+            putSession(o, m.sessionId());
+            putLang(o, "targetLanguage", m.targetLanguage());
+            putText(o, "url", m.url());
+            putNumber(o, "duration", m.duration());
+            putText(o, "transcript", m.transcript());
+            if (m.sequenceNumber() != null) {
+                o.put("sequenceNumber", m.sequenceNumber().value());
+            }
+            putLong(o, "timestamp", m.timestamp());
+        } else if (message instanceof ServerMessage.ErrorFrame m) {
+            o.put("code", m.code());
+            putText(o, "message", m.message());
+            putLong(o, "timestamp", m.timestamp());
+            Map<String, Object> details = new LinkedHashMap<>(m.details());
+            if (m.retryAfterSeconds() != null) {
+                details.put("retryAfter", m.retryAfterSeconds());
+            }
+            if (!details.isEmpty()) {
+                o.set("details", JSON.valueToTree(details));
+            }
+            if (m.status() != null) {
+                o.put("status", m.status());
+            }
+        } else if (message instanceof ServerMessage.GatewayFault m) {
+            putText(o, "message", m.message());
+            putText(o, "connectionId", m.connectionId());
+            putText(o, "requestId", m.requestId());
+        }
+        return o.toString();
+    }
+
+    /** Reads a server frame, mapping every alias onto the canonical record. */
+    public static ServerMessage decodeServer(String text) throws MalformedFrameException {
+        JsonNode o = parse(text, "not JSON");
+        String type = text(o, "type");
+        try {
+            if (type == null) {
+                if (o.has("message")) {
+                    return new ServerMessage.GatewayFault(text(o, "message"), text(o, "connectionId"), text(o, "requestId"));
+                }
+                throw new MalformedFrameException("frame has neither type nor message");
+            }
+            switch (type) {
+                case "sessionCreated":
+                    return new ServerMessage.SessionCreated(requiredSession(o), lang(o, "sourceLanguage"), text(o, "qualityTier"),
+                            boolOrNull(o, "partialResultsEnabled"), doubleOrNull(o, "minStabilityThreshold"),
+                            doubleOrNull(o, "maxBufferTimeout"), text(o, "connectionId"), longOrNull(o, "timestamp"),
+                            epochMillis(longOrNull(o, "expiresAt")));
+                case "sessionJoined":
+                    return new ServerMessage.SessionJoined(requiredSession(o), lang(o, "targetLanguage"), lang(o, "sourceLanguage"),
+                            text(o, "connectionId"), intOrNull(o, "listenerCount"), text(o, "qualityTier"), longOrNull(o, "timestamp"));
+                case "heartbeatAck":
+                    return new ServerMessage.HeartbeatAck(longOrNull(o, "timestamp"), longOrNull(o, "serverTime"));
+                case "connectionRefreshRequired":
+                case "connectionRefresh":
+                    return new ServerMessage.ConnectionRefreshRequired(session(o), text(o, "role"), lang(o, "targetLanguage"),
+                            text(o, "message"), longOrNull(o, "timestamp"));
+                case "connectionRefreshComplete":
+                    return new ServerMessage.ConnectionRefreshComplete(session(o), text(o, "role"), lang(o, "targetLanguage"),
+                            lang(o, "sourceLanguage"), longOrNull(o, "timestamp"));
+                case "connectionWarning":
+                    return new ServerMessage.ConnectionWarning(text(o, "message"), doubleOrNull(o, "remainingMinutes"),
+                            longOrNull(o, "timestamp"));
+                case "connectionTimeout":
+                    return new ServerMessage.ConnectionTimeout(text(o, "message"), intOrNull(o, "idleSeconds"), longOrNull(o, "timestamp"));
+                case "sessionEnded":
+                    return new ServerMessage.SessionEnded(session(o), text(o, "message") != null ? text(o, "message") : text(o, "reason"),
+                            longOrNull(o, "timestamp"));
+                case "sessionStatus":
+                    return new ServerMessage.SessionStatus(session(o), intOrNull(o, "listenerCount"), distribution(o.get("languageDistribution")),
+                            longOrNull(o, "sessionDuration"), state(o.get("broadcastState")), text(o, "updateReason"),
+                            longOrNull(o, "timestamp"));
+                case "languageChanged":
+                    LanguageCode target = lang(o, "targetLanguage");
+                    if (target == null) {
+                        throw new MalformedFrameException("languageChanged without targetLanguage");
+                    }
+                    return new ServerMessage.LanguageChanged(session(o), target, lang(o, "sourceLanguage"), longOrNull(o, "timestamp"));
+                case "playbackPaused":
+                    return new ServerMessage.PlaybackPaused(session(o), longOrNull(o, "timestamp"));
+                case "audio_quality_warning":
+                case "audioQualityWarning":
+                    return new ServerMessage.AudioQualityWarning(text(o, "issue") != null ? text(o, "issue") : text(o, "warningType"),
+                            text(o, "message"), objectMap(o.get("details")), doubleOrNull(o, "timestamp"));
+                case "broadcastPaused":
+                case "sessionPaused":
+                case "speakerPaused":
+                    return broadcast(Kind.BROADCAST_PAUSED, o);
+                case "broadcastResumed":
+                case "sessionResumed":
+                case "speakerResumed":
+                    return broadcast(Kind.BROADCAST_RESUMED, o);
+                case "broadcastMuted":
+                case "speakerMuted":
+                    return broadcast(Kind.BROADCAST_MUTED, o);
+                case "broadcastUnmuted":
+                case "speakerUnmuted":
+                    return broadcast(Kind.BROADCAST_UNMUTED, o);
+                case "volumeChanged":
+                    return broadcast(Kind.VOLUME_CHANGED, o);
+                case "speakerStateChanged":
+                    return broadcast(Kind.SPEAKER_STATE_CHANGED, o);
+                case "broadcastControl":
+                    BroadcastState top = new BroadcastState(true, o.path("isPaused").asBoolean(false),
+                            o.path("isMuted").asBoolean(false), o.path("volume").asDouble(1.0), o.path("timestamp").asLong(0));
+                    return new ServerMessage.BroadcastChanged(Kind.SPEAKER_STATE_CHANGED, session(o), top, null, null, null,
+                            longOrNull(o, "timestamp"));
+                case "audioData":
+                case "audio":
+                    JsonNode data = o.has("audioData") ? o.get("audioData") : o.get("audio");
+                    if (data == null || !data.isTextual()) {
+                        throw new MalformedFrameException(type + " frame without audioData");
+                    }
+                    Long seq = longOrNull(o, "sequenceNumber");
+                    return new ServerMessage.AudioData(session(o), lang(o, "targetLanguage"), decodeAudio(data.asText()),
+                            seq == null ? null : SequenceNumber.of(seq), longOrNull(o, "timestamp"));
+                case "translatedAudio":
+                    Long tseq = longOrNull(o, "sequenceNumber");
+                    return new ServerMessage.TranslatedAudio(session(o), lang(o, "targetLanguage"), text(o, "url"),
+                            doubleOrNull(o, "duration"), text(o, "transcript"), tseq == null ? null : SequenceNumber.of(tseq),
+                            longOrNull(o, "timestamp"));
+                case "error":
+                    return error(o);
+                default:
+                    return new ServerMessage.Unknown(truncate(type));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new MalformedFrameException(type + " frame with a bad field: " + e.getMessage());
+        }
+    }
+
+    /** A binary frame: raw PCM s16le mono 16 kHz, no envelope, no sequence number. */
+    public static ServerMessage.AudioData decodeBinary(byte[] pcm) throws MalformedFrameException {
+        if (pcm.length == 0 || pcm.length % 2 != 0) {
+            throw new MalformedFrameException("binary audio frame of " + pcm.length + " bytes is not whole 16-bit samples");
+        }
+        return new ServerMessage.AudioData(null, null, AudioChunk.of(pcm), null, null);
+    }
+
+    private static ServerMessage error(JsonNode o) {
+        JsonNode codeNode = o.get("code");
+        String code = codeNode == null || codeNode.isNull() ? (o.has("error") ? text(o, "error") : "UNKNOWN_ERROR")
+                : codeNode.isNumber() ? Integer.toString(codeNode.asInt()) : codeNode.asText();
+        JsonNode details = o.get("details");
+        Map<String, Object> detailMap = details != null && details.isObject() ? objectMap(details)
+                : details != null && details.isTextual() ? Map.of("detail", details.asText()) : Map.of();
+        Long retryAfter = details != null && details.isObject() && details.has("retryAfter")
+                ? Long.valueOf(details.get("retryAfter").asLong()) : longOrNull(o, "retryAfter");
+        Integer status = intOrNull(o, "status");
+        if (status == null) {
+            status = intOrNull(o, "statusCode");
+        }
+        return new ServerMessage.ErrorFrame(code, text(o, "message"), status, retryAfter, detailMap, longOrNull(o, "timestamp"));
+    }
+
+    private static ServerMessage.BroadcastChanged broadcast(Kind kind, JsonNode o) {
+        JsonNode state = o.has("broadcastState") ? o.get("broadcastState") : o.get("state");
+        return new ServerMessage.BroadcastChanged(kind, session(o), state(state), intOrNull(o, "listenersNotified"),
+                doubleOrNull(o, "volumeLevel"), longOrNull(o, "pauseDuration"), longOrNull(o, "timestamp"));
+    }
+
+    // ---------------------------------------------------------------------- helpers
+
+    private static JsonNode parse(String text, String code) throws MalformedFrameException {
+        if (text == null || text.isBlank()) {
+            throw new MalformedFrameException(code + ": empty frame");
+        }
+        try {
+            JsonNode node = JSON.readTree(text);
+            if (node == null || !node.isObject()) {
+                throw new MalformedFrameException(code + ": frame is not a JSON object");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new MalformedFrameException(code + ": frame is not JSON (" + e.getOriginalMessage() + ")");
+        }
+    }
+
+    private static AudioChunk audio(JsonNode o, String field) throws MalformedFrameException {
+        String data = text(o, field);
+        if (data == null) {
+            throw new MalformedFrameException("MISSING_PARAMETER: " + field);
+        }
+        return decodeAudio(data);
+    }
+
+    private static AudioChunk decodeAudio(String base64) throws MalformedFrameException {
+        byte[] pcm;
+        try {
+            pcm = B64_IN.decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedFrameException("INVALID_PARAMETER: audio is not base64");
+        }
+        if (pcm.length == 0 || pcm.length % 2 != 0) {
+            throw new MalformedFrameException("INVALID_PARAMETER: audio of " + pcm.length + " bytes is not whole 16-bit samples");
+        }
+        return AudioChunk.of(pcm);
+    }
+
+    private static String text(JsonNode o, String field) {
+        JsonNode v = o.get(field);
+        return v == null || v.isNull() ? null : v.isValueNode() ? v.asText() : null;
+    }
+
+    private static Long longOrNull(JsonNode o, String field) {
+        JsonNode v = o.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isNumber()) {
+            return v.asLong();
+        }
+        return v.isTextual() ? parseLongOrNull(v.asText()) : null;
+    }
+
+    private static Integer intOrNull(JsonNode o, String field) {
+        Long v = longOrNull(o, field);
+        return v == null ? null : Integer.valueOf(v.intValue());
+    }
+
+    private static Double doubleOrNull(JsonNode o, String field) {
+        JsonNode v = o.get(field);
+        return v != null && v.isNumber() ? Double.valueOf(v.asDouble()) : null;
+    }
+
+    private static Boolean boolOrNull(JsonNode o, String field) {
+        JsonNode v = o.get(field);
+        return v != null && v.isBoolean() ? Boolean.valueOf(v.asBoolean()) : null;
+    }
+
+    private static Long parseLongOrNull(String s) {
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static long parseLong(String s, long fallback) {
+        Long v = s == null ? null : parseLongOrNull(s);
+        return v == null ? fallback : v;
+    }
+
+    /** Epoch values below 10^11 are seconds (the original store writes seconds). */
+    private static Long epochMillis(Long value) {
+        return value == null ? null : value < 100_000_000_000L ? value * 1000 : value;
+    }
+
+    private static SessionId session(JsonNode o) {
+        String id = text(o, "sessionId");
+        if (id == null) {
+            return null;
+        }
+        try {
+            return SessionId.of(id);
+        } catch (IllegalArgumentException e) {
+            return null; // optional in these frames; the state machine knows its session
+        }
+    }
+
+    private static SessionId sessionIdOrNull(JsonNode o) {
+        String id = text(o, "sessionId");
+        return id == null ? null : SessionId.of(id);
+    }
+
+    private static SessionId requiredSession(JsonNode o) throws MalformedFrameException {
+        String id = text(o, "sessionId");
+        if (id == null) {
+            throw new MalformedFrameException("frame without sessionId");
+        }
+        return SessionId.of(id);
+    }
+
+    private static LanguageCode lang(JsonNode o, String field) {
+        String v = text(o, field);
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        return LanguageCode.of(v);
+    }
+
+    private static BroadcastState state(JsonNode s) {
+        if (s == null || !s.isObject()) {
+            return null;
+        }
+        return new BroadcastState(s.path("isActive").asBoolean(true), s.path("isPaused").asBoolean(false),
+                s.path("isMuted").asBoolean(false), s.path("volume").asDouble(1.0), s.path("lastStateChange").asLong(0));
+    }
+
+    private static Map<String, Integer> distribution(JsonNode d) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        if (d != null && d.isObject()) {
+            d.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asInt()));
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> objectMap(JsonNode d) {
+        if (d == null || !d.isObject()) {
+            return Map.of();
+        }
+        Map<String, Object> raw = JSON.convertValue(d, Map.class);
+        Map<String, Object> out = new LinkedHashMap<>();
+        raw.forEach((k, v) -> {
+            if (k != null && v != null) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    private static void putSession(ObjectNode o, SessionId id) {
+        if (id != null) {
+            o.put("sessionId", id.value());
+        }
+    }
+
+    private static void putLang(ObjectNode o, String field, LanguageCode lang) {
+        if (lang != null) {
+            o.put(field, lang.value());
+        }
+    }
+
+    private static void putText(ObjectNode o, String field, String value) {
+        if (value != null) {
+            o.put(field, value);
+        }
+    }
+
+    private static void putLong(ObjectNode o, String field, Long value) {
+        if (value != null) {
+            o.put(field, value);
+        }
+    }
+
+    private static void putNumber(ObjectNode o, String field, Double value) {
+        if (value != null) {
+            o.put(field, value);
+        }
+    }
+
+    private static void putState(ObjectNode o, String field, BroadcastState s) {
+        if (s == null) {
+            return;
+        }
+        ObjectNode n = o.putObject(field);
+        n.put("isActive", s.isActive());
+        n.put("isPaused", s.isPaused());
+        n.put("isMuted", s.isMuted());
+        n.put("volume", s.volume());
+        n.put("lastStateChange", s.lastStateChange());
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,627 @@
+package dev.lectern.gateway;
+
+import dev.lectern.domain.AudioChunk;
+import dev.lectern.domain.LanguageCode;
+import dev.lectern.domain.QualityTier;
+import dev.lectern.domain.Role;
+import dev.lectern.domain.SequenceNumber;
+import dev.lectern.domain.SessionId;
+import dev.lectern.domain.message.BroadcastState;
+import dev.lectern.domain.message.ClientMessage;
+import dev.lectern.domain.message.ServerMessage;
+import dev.lectern.domain.message.ServerMessage.BroadcastChanged.Kind;
+import dev.lectern.jetty.WireCodec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The protocol, independent of the WebSocket library: connect validation and refusals, sessions and
+ * their listeners, fan-out with a sequence number per session and language, heartbeats, refresh
+ * requests, warnings, the cutoff, heartbeat and idle timeouts, rate limits, broadcast controls,
+ * language changes and session end. Each session's state is guarded by the session itself, so frames of
+ * one session go out in sequence order.
+ */
+final class GatewayCore {
+    private static final Logger log = LoggerFactory.getLogger(GatewayCore.class);
+    private static final Pattern LANGUAGE = Pattern.compile("^[a-z]{2}$");
+    private static final Set<String> SPEAKER_ACTIONS = Set.of("sendAudio", "audioChunk", "pauseBroadcast", "resumeBroadcast",
+            "muteBroadcast", "unmuteBroadcast", "setVolume", "speakerStateChange", "getSessionStatus", "endSession");
+    private static final Set<String> LISTENER_ACTIONS = Set.of("pausePlayback", "changeLanguage");
+
+    private final GatewaySettings settings;
+    private final TokenVerifier verifier;
+    private final Translator translator;
+    private final SessionIdGenerator ids;
+    private final ScheduledExecutorService timer;
+    private final Clock clock;
+    private final Map<SessionId, Session> sessions = new ConcurrentHashMap<>();
+    private final Set<Conn> live = ConcurrentHashMap.newKeySet();
+    private final RateLimiter connects;
+    private final RateLimiter joins;
+    private final RateLimiter creations;
+    private final AtomicLong connIds = new AtomicLong();
+    private final AtomicLong slowClosed = new AtomicLong();
+
+    GatewayCore(GatewaySettings settings, TokenVerifier verifier, Translator translator, SessionIdGenerator ids,
+                ScheduledExecutorService timer, Clock clock) {
+        this.settings = settings;
+        this.verifier = verifier;
+        this.translator = translator;
+        this.ids = ids;
+        this.timer = timer;
+        this.clock = clock;
+        this.connects = new RateLimiter(settings.connectsPerMinute(), Duration.ofMinutes(1));
+        this.joins = new RateLimiter(settings.joinsPerMinute(), Duration.ofMinutes(1));
+        this.creations = new RateLimiter(settings.sessionsPerHour(), Duration.ofHours(1));
+        long sweep = Math.max(100, Math.min(settings.heartbeatTimeout().toMillis(), settings.idleTimeout().toMillis()) / 4);
+        timer.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
+    }
+
+    /** One session. Guarded by itself. */
+    static final class Session {
+        final SessionId id;
+        final String owner;
+        final LanguageCode source;
+        final QualityTier tier;
+        final long createdAt;
+        Conn speaker;
+        final List<Conn> listeners = new ArrayList<>();
+        final Map<LanguageCode, Long> streams = new LinkedHashMap<>();
+        boolean active = true;
+        boolean paused;
+        boolean muted;
+        double volume = 1.0;
+        long lastStateChange;
+        long pausedAt;
+        ScheduledFuture<?> grace;
+        long received;
+
+        Session(SessionId id, String owner, LanguageCode source, QualityTier tier, long now) {
+            this.id = id;
+            this.owner = owner;
+            this.source = source;
+            this.tier = tier;
+            this.createdAt = now;
+            this.lastStateChange = now;
+        }
+
+        BroadcastState state() {
+            return new BroadcastState(active, paused, muted, volume, lastStateChange);
+        }
+    }
+
+    /** One connection. */
+    final class Conn {
+        final long id = connIds.incrementAndGet();
+        final Peer peer;
+        final Role role;
+        final Session session;
+        final String user;
+        final ServerMessage first;
+        volatile LanguageCode language;
+        volatile boolean open;
+        volatile long connectedAt;
+        volatile long lastFrameAt;
+        volatile long lastHeartbeatAt;
+        volatile boolean refreshSent;
+        volatile boolean warned;
+        final AtomicLong pending = new AtomicLong();
+        final List<ScheduledFuture<?>> timers = new ArrayList<>();
+
+        Conn(Peer peer, Role role, Session session, String user, LanguageCode language, ServerMessage first) {
+            this.peer = peer;
+            this.role = role;
+            this.session = session;
+            this.user = user;
+            this.language = language;
+            this.first = first;
+        }
+
+        @Override
+        public String toString() {
+            return "conn#" + id + "(" + role.wireName() + (language == null ? "" : " " + language) + ", " + session.id + ")";
+        }
+    }
+
+    // ---------------------------------------------------------------------- connect
+
+    /** Validates a connect (protocol sections 1 and 4); the connection is live from {@link #opened}. */
+    Conn accept(Map<String, String> query, String authorization, String remoteIp, Peer peer) throws Refusal {
+        long now = clock.millis();
+        String action = query.get("action");
+        if (action == null || !Set.of("createSession", "joinSession", "refreshConnection").contains(action)) {
+            throw Refusal.field("INVALID_ACTION", "action", "Unknown or missing connect action");
+        }
+        long wait = connects.acquire("connect:ip:" + remoteIp, now);
+        if (wait >= 0) {
+            throw rateLimited(wait);
+        }
+        return switch (action) {
+            case "createSession" -> create(query, token(query, authorization), peer, now);
+            case "joinSession" -> join(query, remoteIp, peer, now);
+            default -> refresh(query, token(query, authorization), peer, now);
+        };
+    }
+
+    private Conn create(Map<String, String> q, String token, Peer peer, long now) throws Refusal {
+        LanguageCode source = language(q.get("sourceLanguage"), "sourceLanguage", "INVALID_PARAMETERS");
+        QualityTier tier;
+        try {
+            tier = q.get("qualityTier") == null ? QualityTier.STANDARD : QualityTier.of(q.get("qualityTier"));
+        } catch (IllegalArgumentException e) {
+            throw Refusal.field("INVALID_PARAMETERS", "qualityTier", "qualityTier must be standard or premium");
+        }
+        boolean partial = !"false".equalsIgnoreCase(q.getOrDefault("partialResults", "true"));
+        double stability = number(q.get("minStability"), 0.85, 0.70, 0.95, "minStability");
+        double buffer = number(q.get("maxBufferTimeout"), 5.0, 2.0, 10.0, "maxBufferTimeout");
+        String user = user(token, "Speaker token required");
+        long wait = creations.acquire("create:user:" + user, now);
+        if (wait >= 0) {
+            throw rateLimited(wait);
+        }
+        SessionId id;
+        Session session;
+        synchronized (sessions) {
+            try {
+                id = ids.next(sessions::containsKey);
+            } catch (IllegalStateException e) {
+                throw Refusal.of(500, "INTERNAL_ERROR", "Could not generate a session id");
+            }
+            session = new Session(id, user, source, tier, now);
+            sessions.put(id, session);
+        }
+        ServerMessage first = new ServerMessage.SessionCreated(id, source, tier.wireName(), partial, stability, buffer,
+                null, now, now + Duration.ofHours(2).toMillis());
+        Conn conn = new Conn(peer, Role.SPEAKER, session, user, null, first);
+        synchronized (session) {
+            session.speaker = conn;
+        }
+        return conn;
+    }
+
+    private Conn join(Map<String, String> q, String remoteIp, Peer peer, long now) throws Refusal {
+        SessionId id = sessionId(q.get("sessionId"));
+        LanguageCode target = language(q.get("targetLanguage"), "targetLanguage", "INVALID_PARAMETERS");
+        long wait = joins.acquire("join:ip:" + remoteIp, now);
+        if (wait >= 0) {
+            throw rateLimited(wait);
+        }
+        Session session = activeSession(id);
+        synchronized (session) {
+            if (!session.active) {
+                throw notFound(id, "Session is no longer active");
+            }
+            if (session.listeners.size() >= settings.maxListeners()) {
+                throw new Refusal(503, "SESSION_FULL", "Session has reached its maximum of " + settings.maxListeners() + " listeners",
+                        Map.of("sessionId", id.value(), "maxListeners", settings.maxListeners()), null);
+            }
+            ServerMessage first = new ServerMessage.SessionJoined(id, target, session.source, null,
+                    session.listeners.size() + 1, session.tier.wireName(), now);
+            Conn conn = new Conn(peer, Role.LISTENER, session, null, target, first);
+            session.listeners.add(conn);
+            session.streams.putIfAbsent(target, 0L);
+            return conn;
+        }
+    }
+
+    private Conn refresh(Map<String, String> q, String token, Peer peer, long now) throws Refusal {
+        String rawId = q.get("sessionId");
+        if (rawId == null || rawId.isBlank()) {
+            throw Refusal.field("MISSING_PARAMETER", "sessionId", "sessionId is required");
+        }
+        SessionId id = sessionId(rawId);
+        String rawRole = q.get("role");
+        Role role;
+        try {
+            role = Role.of(rawRole == null ? "" : rawRole);
+        } catch (IllegalArgumentException e) {
+            throw Refusal.field("INVALID_PARAMETER", "role", "role must be speaker or listener");
+        }
+        LanguageCode target = null;
+        if (role == Role.LISTENER) {
+            if (q.get("targetLanguage") == null) {
+                throw Refusal.field("MISSING_PARAMETER", "targetLanguage", "targetLanguage is required for a listener");
+            }
+            target = language(q.get("targetLanguage"), "targetLanguage", "INVALID_PARAMETER");
+        }
+        Session session = activeSession(id);
+        String user = role == Role.SPEAKER ? user(token, "Speaker token required") : null;
+        synchronized (session) {
+            if (!session.active) {
+                throw notFound(id, "Session is no longer active");
+            }
+            ServerMessage first = new ServerMessage.ConnectionRefreshComplete(id, role.wireName(), target, session.source, now);
+            Conn conn = new Conn(peer, role, session, user, target, first);
+            if (role == Role.SPEAKER) {
+                if (!user.equals(session.owner)) {
+                    throw Refusal.of(403, "FORBIDDEN", "Speaker identity mismatch");
+                }
+                session.speaker = conn; // the old speaker connection is retired: its close no longer ends the session
+                if (session.grace != null) {
+                    session.grace.cancel(false);
+                    session.grace = null;
+                }
+            } else {
+                session.listeners.add(conn); // no capacity check: the overlap of a refresh may exceed the maximum
+                session.streams.putIfAbsent(target, 0L);
+            }
+            return conn;
+        }
+    }
+
+    /** The upgrade completed: send the first frame and start the connection's clocks. */
+    void opened(Conn conn) {
+        long now = clock.millis();
+        conn.connectedAt = now;
+        conn.lastFrameAt = now;
+        conn.lastHeartbeatAt = now;
+        conn.open = true;
+        live.add(conn);
+        send(conn, WireCodec.encode(conn.first));
+        synchronized (conn.timers) {
+            conn.timers.add(timer.schedule(() -> requestRefresh(conn), settings.refreshAfter().toMillis(), TimeUnit.MILLISECONDS));
+            conn.timers.add(timer.schedule(() -> warn(conn), settings.warnAfter().toMillis(), TimeUnit.MILLISECONDS));
+            conn.timers.add(timer.schedule(() -> close(conn, 1001, "Going away: maximum connection age"),
+                    settings.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS));
+        }
+        log.debug("{} open", conn);
+    }
+
+    // ---------------------------------------------------------------------- messages
+
+    void received(Conn conn, String text) {
+        long now = clock.millis();
+        conn.lastFrameAt = now;
+        ClientMessage message;
+        try {
+            message = WireCodec.decodeClient(text);
+        } catch (WireCodec.MalformedFrameException e) {
+            String reason = e.getMessage();
+            int colon = reason.indexOf(':');
+            String code = colon > 0 ? reason.substring(0, colon) : "INVALID_MESSAGE";
+            error(conn, "MISSING_ACTION".equals(code) ? null : 400, code, colon > 0 ? reason.substring(colon + 1).trim() : reason, Map.of());
+            return;
+        }
+        String action = message.action();
+        if (SPEAKER_ACTIONS.contains(action) && conn.role != Role.SPEAKER) {
+            error(conn, 403, "UNAUTHORIZED_ACTION", "Action " + action + " requires speaker role", Map.of());
+            return;
+        }
+        if (LISTENER_ACTIONS.contains(action) && conn.role != Role.LISTENER) {
+            error(conn, 403, "UNAUTHORIZED_ACTION", "Action " + action + " requires listener role", Map.of());
+            return;
+        }
+        Session session = conn.session;
+        if (message instanceof ClientMessage.Heartbeat) {
+            conn.lastHeartbeatAt = now;
+            send(conn, WireCodec.encode(new ServerMessage.HeartbeatAck(now, now)));
+            long age = now - conn.connectedAt;
+            if (age >= settings.refreshAfter().toMillis()) {
+                requestRefresh(conn);
+            }
+            if (age >= settings.warnAfter().toMillis() && conn.warned) {
+                sendWarning(conn, now);
+            }
+        } else if (message instanceof ClientMessage.SendAudio audio) {
+            relay(session, audio.audio(), now);
+        } else if (message instanceof ClientMessage.AudioChunkUpload audio) {
+            relay(session, audio.audio(), now);
+        } else if (message instanceof ClientMessage.PauseBroadcast) {
+            control(conn, Kind.BROADCAST_PAUSED, s -> {
+                s.paused = true;
+                s.pausedAt = now;
+            }, now);
+        } else if (message instanceof ClientMessage.ResumeBroadcast) {
+            control(conn, Kind.BROADCAST_RESUMED, s -> s.paused = false, now);
+        } else if (message instanceof ClientMessage.MuteBroadcast) {
+            control(conn, Kind.BROADCAST_MUTED, s -> s.muted = true, now);
+        } else if (message instanceof ClientMessage.UnmuteBroadcast) {
+            control(conn, Kind.BROADCAST_UNMUTED, s -> s.muted = false, now);
+        } else if (message instanceof ClientMessage.SetVolume v) {
+            control(conn, Kind.VOLUME_CHANGED, s -> {
+                s.volume = v.volumeLevel();
+                s.muted = v.volumeLevel() == 0.0;
+            }, now);
+        } else if (message instanceof ClientMessage.SpeakerStateChange c) {
+            control(conn, Kind.SPEAKER_STATE_CHANGED, s -> {
+                if (c.isPaused() != null) {
+                    s.paused = c.isPaused();
+                }
+                if (c.isMuted() != null) {
+                    s.muted = c.isMuted();
+                }
+                if (c.volume() != null) {
+                    s.volume = c.volume();
+                }
+            }, now);
+        } else if (message instanceof ClientMessage.GetSessionStatus) {
+            send(conn, WireCodec.encode(status(session, "requested", now)));
+        } else if (message instanceof ClientMessage.PausePlayback) {
+            send(conn, WireCodec.encode(new ServerMessage.PlaybackPaused(session.id, now)));
+        } else if (message instanceof ClientMessage.ChangeLanguage change) {
+            synchronized (session) {
+                conn.language = change.targetLanguage();
+                session.streams.putIfAbsent(change.targetLanguage(), 0L);
+                send(conn, WireCodec.encode(new ServerMessage.LanguageChanged(session.id, change.targetLanguage(), session.source, now)));
+            }
+        } else if (message instanceof ClientMessage.EndSession end) {
+            endSession(session, end.reason() != null ? end.reason() : "Speaker has ended the session");
+        }
+    }
+
+    private void relay(Session session, AudioChunk audio, long now) {
+        synchronized (session) {
+            session.received++;
+            if (!session.active || session.paused || session.muted) {
+                return; // paused and muted sessions drop audio
+            }
+            for (Map.Entry<LanguageCode, Long> stream : session.streams.entrySet()) {
+                LanguageCode language = stream.getKey();
+                long seq = stream.getValue();
+                stream.setValue(seq + 1);
+                String json = null;
+                for (Conn listener : session.listeners) {
+                    if (language.equals(listener.language)) {
+                        if (json == null) {
+                            AudioChunk translated = translator.translate(session.id, session.source, language, audio);
+                            json = WireCodec.encode(new ServerMessage.AudioData(session.id, language, translated,
+                                    SequenceNumber.of(seq), now));
+                        }
+                        send(listener, json);
+                    }
+                }
+            }
+        }
+    }
+
+    private void control(Conn speaker, Kind kind, java.util.function.Consumer<Session> change, long now) {
+        Session session = speaker.session;
+        synchronized (session) {
+            long pausedFor = session.paused ? now - session.pausedAt : 0;
+            change.accept(session);
+            session.lastStateChange = now;
+            BroadcastState state = session.state();
+            Double volume = kind == Kind.VOLUME_CHANGED ? session.volume : null;
+            String toListeners = WireCodec.encode(new ServerMessage.BroadcastChanged(kind, session.id,
+                    kind == Kind.SPEAKER_STATE_CHANGED ? state : null, null, volume, null, now));
+            for (Conn listener : session.listeners) {
+                send(listener, toListeners);
+            }
+            send(speaker, WireCodec.encode(new ServerMessage.BroadcastChanged(kind, session.id, state, session.listeners.size(),
+                    volume, kind == Kind.BROADCAST_RESUMED && pausedFor > 0 ? pausedFor : null, now)));
+        }
+    }
+
+    private ServerMessage.SessionStatus status(Session session, String reason, long now) {
+        synchronized (session) {
+            Map<String, Integer> distribution = new HashMap<>();
+            for (Conn l : session.listeners) {
+                distribution.merge(l.language == null ? "unknown" : l.language.value(), 1, Integer::sum);
+            }
+            return new ServerMessage.SessionStatus(session.id, session.listeners.size(), distribution,
+                    (now - session.createdAt) / 1000, session.state(), reason, now);
+        }
+    }
+
+    // ---------------------------------------------------------------------- lifecycle
+
+    void closed(Conn conn, int code, String reason) {
+        if (!live.remove(conn) && !conn.open) {
+            // never opened: remove the record made at accept
+        }
+        conn.open = false;
+        synchronized (conn.timers) {
+            conn.timers.forEach(t -> t.cancel(false));
+        }
+        Session session = conn.session;
+        synchronized (session) {
+            if (conn.role == Role.LISTENER) {
+                session.listeners.remove(conn);
+            } else if (session.speaker == conn && session.active) {
+                if (code == 1000 || settings.speakerGrace().isZero()) {
+                    endSessionLocked(session, "Speaker has ended the session");
+                } else {
+                    session.grace = timer.schedule(() -> {
+                        synchronized (session) {
+                            if (session.speaker == conn) {
+                                endSessionLocked(session, "Speaker has ended the session");
+                            }
+                        }
+                    }, settings.speakerGrace().toMillis(), TimeUnit.MILLISECONDS);
+                }
+            }
+        }
+        log.debug("{} closed {} {}", conn, code, reason);
+    }
+
+    void endSession(Session session, String text) {
+        synchronized (session) {
+            endSessionLocked(session, text);
+        }
+    }
+
+    private void endSessionLocked(Session session, String text) {
+        if (!session.active) {
+            return;
+        }
+        session.active = false;
+        long now = clock.millis();
+        String ended = WireCodec.encode(new ServerMessage.SessionEnded(session.id, text, now));
+        for (Conn listener : List.copyOf(session.listeners)) {
+            send(listener, ended);
+            listener.peer.close(1000, "Session ended");
+        }
+        log.info("Session {} ended: {}", session.id, text);
+    }
+
+    private void requestRefresh(Conn conn) {
+        if (!conn.open || conn.refreshSent) {
+            return;
+        }
+        conn.refreshSent = true;
+        send(conn, WireCodec.encode(new ServerMessage.ConnectionRefreshRequired(conn.session.id, conn.role.wireName(),
+                conn.role == Role.LISTENER ? conn.language : null, "Connection refresh required", clock.millis())));
+    }
+
+    private void warn(Conn conn) {
+        if (conn.open) {
+            conn.warned = true;
+            sendWarning(conn, clock.millis());
+        }
+    }
+
+    private void sendWarning(Conn conn, long now) {
+        double remaining = (settings.maxConnectionAge().toMillis() - (now - conn.connectedAt)) / 60_000.0;
+        send(conn, WireCodec.encode(new ServerMessage.ConnectionWarning("Connection will be closed soon; refresh it",
+                remaining, now)));
+    }
+
+    private void sweep() {
+        long now = clock.millis();
+        for (Conn conn : live) {
+            if (now - conn.lastFrameAt > settings.idleTimeout().toMillis()) {
+                send(conn, WireCodec.encode(new ServerMessage.ConnectionTimeout("Connection idle",
+                        (int) ((now - conn.lastFrameAt) / 1000), now)));
+                close(conn, 1001, "Idle timeout");
+            } else if (now - conn.lastHeartbeatAt > settings.heartbeatTimeout().toMillis()) {
+                close(conn, 1001, "Heartbeat timeout");
+            }
+        }
+    }
+
+    private void close(Conn conn, int code, String reason) {
+        if (conn.open) {
+            log.debug("closing {}: {}", conn, reason);
+            conn.peer.close(code, reason);
+        }
+    }
+
+    // ---------------------------------------------------------------------- output
+
+    /** Writes a frame; a connection with too much unsent is dropped as too slow, so it never holds up the rest. */
+    void send(Conn conn, String json) {
+        if (!conn.open) {
+            return;
+        }
+        long size = json.length();
+        long pending = conn.pending.addAndGet(size);
+        if (pending > settings.maxOutboundBytes()) {
+            conn.pending.addAndGet(-size);
+            if (conn.open) {
+                conn.open = false;
+                slowClosed.incrementAndGet();
+                log.warn("Closing {}: {} bytes waiting to be written, over the limit of {}", conn, pending,
+                        settings.maxOutboundBytes());
+                conn.peer.close(1013, "Too slow: outbound buffer full");
+            }
+            return;
+        }
+        conn.peer.sendText(json, failure -> conn.pending.addAndGet(-size));
+    }
+
+    private void error(Conn conn, Integer status, String code, String message, Map<String, Object> details) {
+        send(conn, WireCodec.encode(new ServerMessage.ErrorFrame(code, message, status, null, details, clock.millis())));
+    }
+
+    // ---------------------------------------------------------------------- checks
+
+    private static String token(Map<String, String> query, String authorization) {
+        String token = query.get("token");
+        if ((token == null || token.isBlank()) && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            token = authorization.substring(7).trim();
+        }
+        return token;
+    }
+
+    private String user(String token, String missing) throws Refusal {
+        if (token == null || token.isBlank()) {
+            throw Refusal.of(401, "UNAUTHORIZED", missing);
+        }
+        try {
+            return verifier.verify(token);
+        } catch (TokenVerifier.InvalidTokenException e) {
+            throw Refusal.of(401, "UNAUTHORIZED", e.getMessage());
+        }
+    }
+
+    private static LanguageCode language(String raw, String field, String code) throws Refusal {
+        if (raw == null || !LANGUAGE.matcher(raw).matches()) {
+            throw Refusal.field(code, field, field + " must be a two-letter language code");
+        }
+        try {
+            return LanguageCode.of(raw);
+        } catch (IllegalArgumentException e) {
+            throw new Refusal(400, "UNSUPPORTED_LANGUAGE", "Language " + raw + " is not supported",
+                    Map.of("languageCode", raw), null);
+        }
+    }
+
+    private static double number(String raw, double fallback, double min, double max, String field) throws Refusal {
+        if (raw == null) {
+            return fallback;
+        }
+        try {
+            double v = Double.parseDouble(raw);
+            if (v < min || v > max) {
+                throw Refusal.field("INVALID_CONFIGURATION", field, field + " must be between " + min + " and " + max);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw Refusal.field("INVALID_PARAMETERS", field, field + " must be a number");
+        }
+    }
+
+    private static SessionId sessionId(String raw) throws Refusal {
+        if (raw == null || !SessionId.PATTERN.matcher(raw.trim().toLowerCase(Locale.ROOT)).matches()) {
+            throw Refusal.field("INVALID_SESSION_ID", "sessionId", "sessionId must look like adjective-noun-123");
+        }
+        return SessionId.of(raw);
+    }
+
+    private Session activeSession(SessionId id) throws Refusal {
+        Session session = sessions.get(id);
+        if (session == null || !session.active) {
+            throw notFound(id, "Session not found");
+        }
+        return session;
+    }
+
+    private static Refusal notFound(SessionId id, String message) {
+        return new Refusal(404, "SESSION_NOT_FOUND", message, Map.of("sessionId", id.value()), null);
+    }
+
+    private static Refusal rateLimited(long seconds) {
+        return new Refusal(429, "RATE_LIMIT_EXCEEDED", "Rate limit exceeded. Retry after " + seconds + " seconds.",
+                Map.of(), seconds);
+    }
+
+    // ---------------------------------------------------------------------- observation
+
+    /** Connections open now. */
+    int liveConnections() {
+        return live.size();
+    }
+
+    Session session(SessionId id) {
+        return sessions.get(id);
+    }
+
+    long slowConnectionsClosed() {
+        return slowClosed.get();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.lectern.gateway;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The gateway's timings and limits; defaults from protocol section 5. Invalid values fail in
+ * {@link Builder#build()} naming the field and the value.
+ */
+public record GatewaySettings(String host, int port, Duration refreshAfter, Duration warnAfter, Duration maxConnectionAge,
+                              Duration heartbeatTimeout, Duration idleTimeout, Duration speakerGrace, int maxListeners,
+                              int sessionsPerHour, int joinsPerMinute, int connectsPerMinute, long maxOutboundBytes) {
+
+    public GatewaySettings {
+        Objects.requireNonNull(host, "host is null");
+        check(port >= 0 && port <= 65535, "port", port);
+        positive(refreshAfter, "refreshAfter");
+        positive(warnAfter, "warnAfter");
+        positive(maxConnectionAge, "maxConnectionAge");
+        positive(heartbeatTimeout, "heartbeatTimeout");
+        positive(idleTimeout, "idleTimeout");
+        check(speakerGrace != null && !speakerGrace.isNegative(), "speakerGrace", speakerGrace);
+        check(refreshAfter.compareTo(maxConnectionAge) < 0, "refreshAfter", refreshAfter);
+        check(warnAfter.compareTo(maxConnectionAge) < 0, "warnAfter", warnAfter);
+        check(maxListeners > 0, "maxListeners", maxListeners);
+        check(sessionsPerHour >= 0, "sessionsPerHour", sessionsPerHour);
+        check(joinsPerMinute >= 0, "joinsPerMinute", joinsPerMinute);
+        check(connectsPerMinute >= 0, "connectsPerMinute", connectsPerMinute);
+        check(maxOutboundBytes >= 64 * 1024, "maxOutboundBytes", maxOutboundBytes);
+    }
+
+    private static void positive(Duration d, String field) {
+        check(d != null && !d.isNegative() && !d.isZero(), field, d);
+    }
+
+    private static void check(boolean ok, String field, Object value) {
+        if (!ok) {
+            throw new IllegalArgumentException(field + " is out of range, was: " + value);
+        }
+    }
+
+    public static GatewaySettings ofDefaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.host = host;
+        b.port = port;
+        b.refreshAfter = refreshAfter;
+        b.warnAfter = warnAfter;
+        b.maxConnectionAge = maxConnectionAge;
+        b.heartbeatTimeout = heartbeatTimeout;
+        b.idleTimeout = idleTimeout;
+        b.speakerGrace = speakerGrace;
+        b.maxListeners = maxListeners;
+        b.sessionsPerHour = sessionsPerHour;
+        b.joinsPerMinute = joinsPerMinute;
+        b.connectsPerMinute = connectsPerMinute;
+        b.maxOutboundBytes = maxOutboundBytes;
+        return b;
+    }
+
+    /** Builder with the protocol's defaults. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 8080;
+        private Duration refreshAfter = Duration.ofMinutes(100);
+        private Duration warnAfter = Duration.ofMinutes(105);
+        private Duration maxConnectionAge = Duration.ofMinutes(120);
+        private Duration heartbeatTimeout = Duration.ofSeconds(90);
+        private Duration idleTimeout = Duration.ofMinutes(10);
+        private Duration speakerGrace = Duration.ofSeconds(30);
+        private int maxListeners = 500;
+        private int sessionsPerHour = 50;
+        private int joinsPerMinute = 10;
+        private int connectsPerMinute = 20;
+        private long maxOutboundBytes = 1024 * 1024;
+
+        public Builder host(String v) { host = v; return this; }
+        public Builder port(int v) { port = v; return this; }
+        public Builder refreshAfter(Duration v) { refreshAfter = v; return this; }
+        public Builder warnAfter(Duration v) { warnAfter = v; return this; }
+        public Builder maxConnectionAge(Duration v) { maxConnectionAge = v; return this; }
+        public Builder heartbeatTimeout(Duration v) { heartbeatTimeout = v; return this; }
+        public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
+        /** How long a speaker lost without a close frame may take to resume before its session ends (30 s; 0 ends at once). */
+        public Builder speakerGrace(Duration v) { speakerGrace = v; return this; }
+        public Builder maxListeners(int v) { maxListeners = v; return this; }
+        public Builder sessionsPerHour(int v) { sessionsPerHour = v; return this; }
+        public Builder joinsPerMinute(int v) { joinsPerMinute = v; return this; }
+        public Builder connectsPerMinute(int v) { connectsPerMinute = v; return this; }
+        /** Bytes a connection may have waiting to be written before it is dropped as too slow (1 MiB). */
+        public Builder maxOutboundBytes(long v) { maxOutboundBytes = v; return this; }
+
+        public GatewaySettings build() {
+            return new GatewaySettings(host, port, refreshAfter, warnAfter, maxConnectionAge, heartbeatTimeout, idleTimeout,
+                    speakerGrace, maxListeners, sessionsPerHour, joinsPerMinute, connectsPerMinute, maxOutboundBytes);
+        }
+    }
+}

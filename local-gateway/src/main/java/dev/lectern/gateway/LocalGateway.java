@@ -1,0 +1,282 @@
+package dev.lectern.gateway;
+
+import dev.lectern.domain.SessionId;
+import dev.lectern.jetty.JettyTransport;
+import dev.lectern.jetty.WireCodec;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local gateway, embeddable: a Jetty WebSocket server that speaks the service's protocol on your
+ * machine. {@link #start()} returns the URI to give clients; {@link #close()} stops it.
+ *
+ * <pre>{@code
+ * try (LocalGateway gateway = LocalGateway.builder().settings(GatewaySettings.builder().port(0).build()).build()) {
+ *     URI endpoint = gateway.start();   // ws://127.0.0.1:PORT
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class LocalGateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LocalGateway.class);
+    /** The service's frame limit: a bigger client frame closes the connection with 1009. */
+    public static final int MAX_FRAME_BYTES = WireCodec.MAX_FRAME_BYTES;
+
+    private final GatewaySettings settings;
+    private final TokenVerifier verifier;
+    private final Translator translator;
+    private ScheduledExecutorService timer;
+    private Server server;
+    private GatewayCore core;
+    private URI uri;
+
+    private LocalGateway(Builder b) {
+        this.settings = b.settings;
+        this.verifier = b.verifier;
+        this.translator = b.translator;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts listening; returns {@code ws://host:port}. */
+    public synchronized URI start() throws Exception {
+        if (server != null) {
+            return uri;
+        }
+        timer = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread t = new Thread(task, "lectern-gateway-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        core = new GatewayCore(settings, verifier, translator, SessionIdGenerator.withBuiltInWords(new SecureRandom()),
+                timer, Clock.systemUTC());
+        QueuedThreadPool threads = new QueuedThreadPool(Math.max(16, Runtime.getRuntime().availableProcessors() * 8), 4);
+        threads.setName("lectern-gateway");
+        server = new Server(threads);
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(settings.host());
+        connector.setPort(settings.port());
+        connector.setAcceptQueueSize(1024);
+        server.addConnector(connector);
+        WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, container -> {
+            container.setMaxTextMessageSize(MAX_FRAME_BYTES);
+            container.setMaxBinaryMessageSize(MAX_FRAME_BYTES);
+            container.setIdleTimeout(settings.idleTimeout().plusMinutes(1));
+            container.addMapping("/*", this::upgrade);
+        });
+        upgrades.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                boolean health = "/health".equals(Request.getPathInContext(request));
+                response.setStatus(health ? 200 : 426);
+                response.getHeaders().put("Content-Type", "application/json");
+                String body = health ? "{\"status\":\"ok\"}" : "{\"error\":\"UPGRADE_REQUIRED\",\"message\":\"connect with WebSocket\"}";
+                response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+                return true;
+            }
+        });
+        server.setHandler(upgrades);
+        server.start();
+        uri = URI.create("ws://" + settings.host() + ":" + connector.getLocalPort());
+        return uri;
+    }
+
+    /** The URI clients connect to, once started. */
+    public URI uri() {
+        return uri;
+    }
+
+    /** Connections open now. */
+    public int liveConnections() {
+        return core == null ? 0 : core.liveConnections();
+    }
+
+    /** Listeners the gateway counts in {@code sessionId} (a refresh overlap counts twice), or -1 if unknown. */
+    public int listenerCount(SessionId sessionId) {
+        GatewayCore.Session s = core == null ? null : core.session(sessionId);
+        if (s == null) {
+            return -1;
+        }
+        synchronized (s) {
+            return s.listeners.size();
+        }
+    }
+
+    /** Audio chunks received from the speaker of {@code sessionId}. */
+    public long chunksReceived(SessionId sessionId) {
+        GatewayCore.Session s = core == null ? null : core.session(sessionId);
+        if (s == null) {
+            return 0;
+        }
+        synchronized (s) {
+            return s.received;
+        }
+    }
+
+    /** Connections closed because they could not keep up. */
+    public long slowConnectionsClosed() {
+        return core == null ? 0 : core.slowConnectionsClosed();
+    }
+
+    @Override
+    public synchronized void close() throws Exception {
+        if (server != null) {
+            server.stop();
+            timer.shutdownNow();
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+            server = null;
+        }
+    }
+
+    private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+        Map<String, String> query = new LinkedHashMap<>();
+        Fields fields = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+        for (Fields.Field field : fields) {
+            query.put(field.getName(), field.getValue());
+        }
+        Endpoint endpoint = new Endpoint(core);
+        try {
+            endpoint.conn = core.accept(query, request.getHeaders().get("Authorization"), Request.getRemoteAddr(request), endpoint);
+            return endpoint;
+        } catch (Refusal refusal) {
+            refuse(response, callback, refusal);
+            return null;
+        } catch (RuntimeException e) {
+            log.error("Connect failed", e);
+            refuse(response, callback, Refusal.of(500, "INTERNAL_ERROR", "Internal server error"));
+            return null;
+        }
+    }
+
+    /** Answers a refused upgrade: the status, the error JSON (protocol 3.5), Retry-After, and the code in headers. */
+    private static void refuse(Response response, Callback callback, Refusal refusal) {
+        response.setStatus(refusal.status);
+        response.getHeaders().put("Content-Type", "application/json");
+        response.getHeaders().put(JettyTransport.ERROR_CODE_HEADER, refusal.code);
+        response.getHeaders().put(JettyTransport.ERROR_MESSAGE_HEADER, refusal.getMessage());
+        if (refusal.retryAfterSeconds != null) {
+            response.getHeaders().put("Retry-After", Long.toString(refusal.retryAfterSeconds));
+        }
+        String json = WireCodec.encode(new dev.lectern.domain.message.ServerMessage.ErrorFrame(refusal.code,
+                refusal.getMessage(), refusal.status, refusal.retryAfterSeconds, refusal.details, System.currentTimeMillis()));
+        response.write(true, ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)), callback);
+    }
+
+    /** The Jetty endpoint of one connection, and the core's {@link Peer} for it; public only for Jetty's method handles. */
+    public static final class Endpoint implements Session.Listener.AutoDemanding, Peer {
+        private final GatewayCore core;
+        volatile GatewayCore.Conn conn;
+        volatile Session session;
+
+        Endpoint(GatewayCore core) {
+            this.core = core;
+        }
+
+        @Override
+        public void onWebSocketOpen(Session opened) {
+            session = opened;
+            core.opened(conn);
+        }
+
+        @Override
+        public void onWebSocketText(String text) {
+            core.received(conn, text);
+        }
+
+        @Override
+        public void onWebSocketBinary(ByteBuffer payload, org.eclipse.jetty.websocket.api.Callback callback) {
+            callback.succeed();
+            sendText(WireCodec.encode(new dev.lectern.domain.message.ServerMessage.ErrorFrame("INVALID_MESSAGE",
+                    "binary frames are not routed; send JSON text", 400, null, null, System.currentTimeMillis())), f -> {});
+        }
+
+        @Override
+        public void onWebSocketClose(int code, String reason) {
+            core.closed(conn, code, reason);
+        }
+
+        @Override
+        public void onWebSocketError(Throwable cause) {
+            log.debug("{} error: {}", conn, cause.toString());
+        }
+
+        @Override
+        public void sendText(String text, Consumer<Throwable> done) {
+            Session s = session;
+            if (s == null || !s.isOpen()) {
+                done.accept(new IllegalStateException("closed"));
+                return;
+            }
+            s.sendText(text, org.eclipse.jetty.websocket.api.Callback.from(() -> done.accept(null), done));
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            Session s = session;
+            if (s != null) {
+                s.close(code, reason, org.eclipse.jetty.websocket.api.Callback.NOOP);
+            }
+        }
+
+        @Override
+        public void disconnect() {
+            Session s = session;
+            if (s != null) {
+                s.disconnect();
+            }
+        }
+    }
+
+    /** Builder; everything has a default. */
+    public static final class Builder {
+        private GatewaySettings settings = GatewaySettings.ofDefaults();
+        private TokenVerifier verifier = TokenVerifier.ANY;
+        private Translator translator = Translator.RELAY;
+
+        public Builder settings(GatewaySettings value) {
+            settings = Objects.requireNonNull(value, "settings is null");
+            return this;
+        }
+
+        /** How speaker tokens are checked (default: any non-empty token, as {@code --auth none}). */
+        public Builder tokenVerifier(TokenVerifier value) {
+            verifier = Objects.requireNonNull(value, "tokenVerifier is null");
+            return this;
+        }
+
+        public Builder translator(Translator value) {
+            translator = Objects.requireNonNull(value, "translator is null");
+            return this;
+        }
+
+        public LocalGateway build() {
+            return new LocalGateway(this);
+        }
+    }
+}

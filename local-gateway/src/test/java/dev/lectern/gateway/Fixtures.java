@@ -1,0 +1,50 @@
+package dev.lectern.gateway;
+
+import dev.lectern.client.LecternListener;
+import dev.lectern.client.ListenerClient;
+import dev.lectern.client.ListenerConfig;
+import dev.lectern.client.SpeakerClient;
+import dev.lectern.client.SpeakerConfig;
+import dev.lectern.domain.session.SessionSettings;
+import dev.lectern.jetty.JettyTransport;
+import dev.lectern.port.AudioSink;
+import dev.lectern.testing.FixedTokenProvider;
+import java.net.URI;
+import java.time.Duration;
+
+/** Shrunk timings and client builders shared by the end-to-end tests. */
+final class Fixtures {
+    private Fixtures() {}
+
+    /** The gateway with the refresh every 3 s and limits out of the way. */
+    static GatewaySettings.Builder gateway() {
+        return GatewaySettings.builder().port(0)
+                .refreshAfter(Duration.ofSeconds(3)).warnAfter(Duration.ofSeconds(5)).maxConnectionAge(Duration.ofSeconds(8))
+                .heartbeatTimeout(Duration.ofSeconds(5)).idleTimeout(Duration.ofSeconds(20))
+                .connectsPerMinute(10_000).joinsPerMinute(10_000).sessionsPerHour(1_000);
+    }
+
+    /** Client timings to match: heartbeat every second, refresh at 3 s (+1 s of grace), cutoff at 8 s. */
+    static SessionSettings clientSettings() {
+        return SessionSettings.builder()
+                .heartbeatInterval(Duration.ofSeconds(1)).heartbeatAckTimeout(Duration.ofMillis(900))
+                .silenceTimeout(Duration.ofSeconds(4)).refreshAfter(Duration.ofSeconds(3))
+                .selfRefreshGrace(Duration.ofSeconds(1)).maxConnectionAge(Duration.ofSeconds(8))
+                .confirmTimeout(Duration.ofSeconds(5)).refreshConfirmTimeout(Duration.ofSeconds(3))
+                .build();
+    }
+
+    static SpeakerClient speaker(URI endpoint, LecternListener events) {
+        return SpeakerClient.builder(SpeakerConfig.builder().sourceLanguage("en").settings(clientSettings()).build())
+                .transport(JettyTransport.builder(endpoint).build())
+                .tokenProvider(FixedTokenProvider.of("alice"))
+                .listener(events).build();
+    }
+
+    static ListenerClient listener(URI endpoint, String sessionId, String language, LecternListener events, AudioSink sink) {
+        return ListenerClient.builder(ListenerConfig.builder().sessionId(sessionId).targetLanguage(language)
+                        .settings(clientSettings()).build())
+                .transport(JettyTransport.builder(endpoint).build())
+                .audioSink(sink).listener(events).build();
+    }
+}
