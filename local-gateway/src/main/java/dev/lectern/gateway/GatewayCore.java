@@ -55,11 +55,13 @@ final class GatewayCore {
     private final RateLimiter joins;
     private final RateLimiter creations;
     private final AtomicLong connIds = new AtomicLong();
+    private final java.util.concurrent.Executor workers;
     private final AtomicLong slowClosed = new AtomicLong();
 
     GatewayCore(GatewaySettings settings, TokenVerifier verifier, Translator translator, SessionIdGenerator ids,
-                ScheduledExecutorService timer, Clock clock) {
+                ScheduledExecutorService timer, java.util.concurrent.Executor workers, Clock clock) {
         this.settings = settings;
+        this.workers = workers;
         this.verifier = verifier;
         this.translator = translator;
         this.ids = ids;
@@ -90,8 +92,10 @@ final class GatewayCore {
         long pausedAt;
         ScheduledFuture<?> grace;
         long received;
+        final SerialLane lane;
 
-        Session(SessionId id, String owner, LanguageCode source, QualityTier tier, long now) {
+        Session(SessionId id, String owner, LanguageCode source, QualityTier tier, long now, java.util.concurrent.Executor workers) {
+            this.lane = new SerialLane(workers);
             this.id = id;
             this.owner = owner;
             this.source = source;
@@ -182,7 +186,7 @@ final class GatewayCore {
             } catch (IllegalStateException e) {
                 throw Refusal.of(500, "INTERNAL_ERROR", "Could not generate a session id");
             }
-            session = new Session(id, user, source, tier, now);
+            session = new Session(id, user, source, tier, now, workers);
             sessions.put(id, session);
         }
         ServerMessage first = new ServerMessage.SessionCreated(id, source, tier.wireName(), partial, stability, buffer,
@@ -270,9 +274,10 @@ final class GatewayCore {
         conn.connectedAt = now;
         conn.lastFrameAt = now;
         conn.lastHeartbeatAt = now;
+        // The first frame goes out before the connection takes part in fan-out, so nothing overtakes it.
+        conn.peer.sendText(WireCodec.encode(conn.first), failure -> {});
         conn.open = true;
         live.add(conn);
-        send(conn, WireCodec.encode(conn.first));
         synchronized (conn.timers) {
             conn.timers.add(timer.schedule(() -> requestRefresh(conn), settings.refreshAfter().toMillis(), TimeUnit.MILLISECONDS));
             conn.timers.add(timer.schedule(() -> warn(conn), settings.warnAfter().toMillis(), TimeUnit.MILLISECONDS));
@@ -306,18 +311,30 @@ final class GatewayCore {
             error(conn, 403, "UNAUTHORIZED_ACTION", "Action " + action + " requires listener role", Map.of());
             return;
         }
-        Session session = conn.session;
         if (message instanceof ClientMessage.Heartbeat) {
-            conn.lastHeartbeatAt = now;
-            send(conn, WireCodec.encode(new ServerMessage.HeartbeatAck(now, now)));
-            long age = now - conn.connectedAt;
-            if (age >= settings.refreshAfter().toMillis()) {
-                requestRefresh(conn);
-            }
-            if (age >= settings.warnAfter().toMillis() && conn.warned) {
-                sendWarning(conn, now);
-            }
-        } else if (message instanceof ClientMessage.SendAudio audio) {
+            heartbeat(conn, now);
+            return;
+        }
+        // Everything that touches the session runs on its lane, in arrival order, off the reading thread,
+        // so fan-out to hundreds of listeners never delays a heartbeat's answer.
+        conn.session.lane.execute(() -> handle(conn, message, now));
+    }
+
+    private void heartbeat(Conn conn, long now) {
+        conn.lastHeartbeatAt = now;
+        send(conn, WireCodec.encode(new ServerMessage.HeartbeatAck(now, now)));
+        long age = now - conn.connectedAt;
+        if (age >= settings.refreshAfter().toMillis()) {
+            requestRefresh(conn);
+        }
+        if (age >= settings.warnAfter().toMillis() && conn.warned) {
+            sendWarning(conn, now);
+        }
+    }
+
+    private void handle(Conn conn, ClientMessage message, long now) {
+        Session session = conn.session;
+        if (message instanceof ClientMessage.SendAudio audio) {
             relay(session, audio.audio(), now);
         } else if (message instanceof ClientMessage.AudioChunkUpload audio) {
             relay(session, audio.audio(), now);
@@ -421,10 +438,13 @@ final class GatewayCore {
     // ---------------------------------------------------------------------- lifecycle
 
     void closed(Conn conn, int code, String reason) {
-        if (!live.remove(conn) && !conn.open) {
-            // never opened: remove the record made at accept
-        }
+        live.remove(conn);
         conn.open = false;
+        // After the frames that came before the close, so an endSession's reason is not lost.
+        conn.session.lane.execute(() -> closedInLane(conn, code, reason));
+    }
+
+    private void closedInLane(Conn conn, int code, String reason) {
         synchronized (conn.timers) {
             conn.timers.forEach(t -> t.cancel(false));
         }

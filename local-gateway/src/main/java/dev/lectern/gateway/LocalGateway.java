@@ -50,6 +50,7 @@ public final class LocalGateway implements AutoCloseable {
     private final TokenVerifier verifier;
     private final Translator translator;
     private ScheduledExecutorService timer;
+    private java.util.concurrent.ExecutorService workers;
     private Server server;
     private GatewayCore core;
     private URI uri;
@@ -74,8 +75,14 @@ public final class LocalGateway implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        java.util.concurrent.atomic.AtomicInteger workerCount = new java.util.concurrent.atomic.AtomicInteger();
+        workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), task -> {
+            Thread t = new Thread(task, "lectern-gateway-session-" + workerCount.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         core = new GatewayCore(settings, verifier, translator, SessionIdGenerator.withBuiltInWords(new SecureRandom()),
-                timer, Clock.systemUTC());
+                timer, workers, Clock.systemUTC());
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(16, Runtime.getRuntime().availableProcessors() * 8), 4);
         threads.setName("lectern-gateway");
         server = new Server(threads);
@@ -149,7 +156,9 @@ public final class LocalGateway implements AutoCloseable {
         if (server != null) {
             server.stop();
             timer.shutdownNow();
+            workers.shutdownNow();
             timer.awaitTermination(5, TimeUnit.SECONDS);
+            workers.awaitTermination(5, TimeUnit.SECONDS);
             server = null;
         }
     }

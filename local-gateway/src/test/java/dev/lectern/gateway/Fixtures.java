@@ -35,15 +35,24 @@ final class Fixtures {
     }
 
     static SpeakerClient speaker(URI endpoint, LecternListener events) {
-        return SpeakerClient.builder(SpeakerConfig.builder().sourceLanguage("en").settings(clientSettings()).build())
+        return speaker(endpoint, events, clientSettings());
+    }
+
+    static SpeakerClient speaker(URI endpoint, LecternListener events, SessionSettings settings) {
+        return SpeakerClient.builder(SpeakerConfig.builder().sourceLanguage("en").settings(settings).build())
                 .transport(JettyTransport.builder(endpoint).build())
                 .tokenProvider(FixedTokenProvider.of("alice"))
                 .listener(events).build();
     }
 
     static ListenerClient listener(URI endpoint, String sessionId, String language, LecternListener events, AudioSink sink) {
+        return listener(endpoint, sessionId, language, events, sink, clientSettings());
+    }
+
+    static ListenerClient listener(URI endpoint, String sessionId, String language, LecternListener events, AudioSink sink,
+                                   SessionSettings settings) {
         return ListenerClient.builder(ListenerConfig.builder().sessionId(sessionId).targetLanguage(language)
-                        .settings(clientSettings()).build())
+                        .settings(settings).build())
                 .transport(JettyTransport.builder(endpoint).build())
                 .audioSink(sink).listener(events).build();
     }

@@ -25,12 +25,18 @@ final class EventDispatcher {
     private final AtomicBoolean draining = new AtomicBoolean();
     private volatile boolean finalQueued;
     private volatile Thread deliveringThread;
+    private volatile Runnable afterFinal = () -> {};
 
     /** {@code owned} is shut down after the final event was delivered; null if the host owns the executor. */
     EventDispatcher(Executor executor, ExecutorService owned, LecternListener listener) {
         this.executor = executor;
         this.owned = owned;
         this.listener = listener;
+    }
+
+    /** Runs once the final event has been delivered (or could not be). */
+    void afterFinal(Runnable action) {
+        afterFinal = action;
     }
 
     void dispatch(LecternEvent event) {
@@ -55,6 +61,10 @@ final class EventDispatcher {
             } catch (RuntimeException rejected) {
                 draining.set(false);
                 log.warn("Event executor rejected delivery; {} events not delivered", queue.size(), rejected);
+                if (finalQueued) {
+                    queue.clear();
+                    afterFinal.run();
+                }
             }
         }
     }
@@ -70,6 +80,7 @@ final class EventDispatcher {
                     if (owned != null) {
                         owned.shutdown();
                     }
+                    afterFinal.run();
                     return;
                 }
             }

@@ -64,6 +64,7 @@ public final class SessionEngine implements AutoCloseable {
     private final Map<TimerKey, Scheduler.Cancellable> timers = new EnumMap<>(TimerKey.class);
     private final Map<TimerKey, Long> timerGenerations = new EnumMap<>(TimerKey.class);
     private long timerGeneration;
+    private volatile EndReason endReason;
 
     // read from any thread
     private final Map<ConnectionId, TransportConnection> connections = new ConcurrentHashMap<>();
@@ -90,6 +91,7 @@ public final class SessionEngine implements AutoCloseable {
         }
         this.events = new EventDispatcher(eventExecutor, ownedEvents, b.listener == null ? LecternListener.NONE : b.listener);
         this.tap = b.tap == null ? e -> {} : b.tap;
+        this.events.afterFinal(() -> terminated.complete(endReason));
         this.state = Objects.requireNonNull(b.initial, "initial state is null");
         this.snapshot = state;
     }
@@ -112,7 +114,7 @@ public final class SessionEngine implements AutoCloseable {
         return snapshot;
     }
 
-    /** Completes with the end reason once the client ended and released its resources. */
+    /** Completes with the end reason once the client ended, released its resources and delivered its final event. */
     public CompletableFuture<EndReason> terminated() {
         return terminated;
     }
@@ -128,7 +130,7 @@ public final class SessionEngine implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!terminated.isDone()) {
+        if (endReason == null) {
             submit(new Input.End(null));
         }
         boolean canWait = !(scheduler instanceof SystemScheduler system && system.isLaneThread())
@@ -158,6 +160,10 @@ public final class SessionEngine implements AutoCloseable {
         }
         state = decision.next();
         snapshot = state;
+        boolean ending = state instanceof SessionState.Ended && endReason == null;
+        if (ending) {
+            endReason = ((SessionState.Ended) state).reason(); // before the final event goes out
+        }
         List<Effect> effects = decision.effects();
         for (int i = 0; i < effects.size(); i++) {
             Effect effect = effects.get(i);
@@ -167,9 +173,9 @@ public final class SessionEngine implements AutoCloseable {
                 log.error("Effect {} failed", effect.getClass().getSimpleName(), e);
             }
         }
-        if (state instanceof SessionState.Ended ended && !terminated.isDone()) {
+        if (ending) {
             release();
-            terminated.complete(ended.reason());
+            // terminated() completes once the final event has reached the host (EventDispatcher.afterFinal)
         }
     }
 
@@ -292,7 +298,7 @@ public final class SessionEngine implements AutoCloseable {
     private final class Callbacks implements TransportListener {
         @Override
         public void onOpen(ConnectionId id) {
-            if (terminated.isDone()) {
+            if (endReason != null) {
                 TransportConnection late = connections.remove(id);
                 if (late != null) {
                     late.abort();

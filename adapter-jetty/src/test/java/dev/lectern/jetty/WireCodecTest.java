@@ -1,0 +1,180 @@
+package dev.lectern.jetty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lectern.domain.AudioChunk;
+import dev.lectern.domain.LanguageCode;
+import dev.lectern.domain.SequenceNumber;
+import dev.lectern.domain.SessionId;
+import dev.lectern.domain.message.BroadcastState;
+import dev.lectern.domain.message.ClientMessage;
+import dev.lectern.domain.message.ServerMessage;
+import dev.lectern.domain.message.ServerMessage.BroadcastChanged.Kind;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class WireCodecTest {
+    static final SessionId ID = SessionId.of("golden-eagle-427");
+    static final LanguageCode EN = LanguageCode.of("en");
+    static final LanguageCode ES = LanguageCode.of("es");
+    static final AudioChunk AUDIO = AudioChunk.of(new byte[] {1, 0, 2, 0, 3, 0, 4, 0});
+
+    @Test
+    void everyClientMessageRoundTrips() throws Exception {
+        List<ClientMessage> all = List.of(
+                new ClientMessage.Heartbeat(42),
+                new ClientMessage.SendAudio(ID, AUDIO, 7, 99),
+                new ClientMessage.AudioChunkUpload(ID, AUDIO, 3, 8),
+                new ClientMessage.PauseBroadcast(), new ClientMessage.ResumeBroadcast(),
+                new ClientMessage.MuteBroadcast(), new ClientMessage.UnmuteBroadcast(),
+                new ClientMessage.SetVolume(0.5),
+                new ClientMessage.SpeakerStateChange(true, null, 0.25),
+                new ClientMessage.GetSessionStatus(), new ClientMessage.PausePlayback(),
+                new ClientMessage.ChangeLanguage(ES),
+                new ClientMessage.EndSession("done"));
+        for (ClientMessage m : all) {
+            assertThat(WireCodec.decodeClient(WireCodec.encode(m))).as(m.action()).isEqualTo(m);
+        }
+    }
+
+    @Test
+    void sendAudioHasTheProtocolFields() {
+        String json = WireCodec.encode(new ClientMessage.SendAudio(ID, AudioChunk.silence(100), 1_700_000_000_000L, 5));
+        assertThat(json).contains("\"action\":\"sendAudio\"").contains("\"sessionId\":\"golden-eagle-427\"")
+                .contains("\"chunkId\":\"5\"").contains("\"duration\":0.1").contains("\"timestamp\":1700000000000");
+        assertThat(WireCodec.utf8Length(json)).isLessThan(WireCodec.MAX_FRAME_BYTES);
+    }
+
+    @Test
+    void everyServerMessageRoundTrips() throws Exception {
+        BroadcastState state = new BroadcastState(true, true, false, 0.5, 123);
+        List<ServerMessage> all = List.of(
+                new ServerMessage.SessionCreated(ID, EN, "standard", true, 0.85, 5.0, "c1", 1L, 1_767_232_800_000L),
+                new ServerMessage.SessionJoined(ID, ES, EN, "c2", 3, "premium", 2L),
+                new ServerMessage.HeartbeatAck(3L, 4L),
+                new ServerMessage.ConnectionRefreshRequired(ID, "listener", ES, "refresh", 5L),
+                new ServerMessage.ConnectionRefreshComplete(ID, "listener", ES, EN, 6L),
+                new ServerMessage.ConnectionWarning("soon", 14.5, 7L),
+                new ServerMessage.ConnectionTimeout("idle", 600, 8L),
+                new ServerMessage.SessionEnded(ID, "Speaker has ended the session", 9L),
+                new ServerMessage.SessionStatus(ID, 2, Map.of("es", 2), 60L, state, "requested", 10L),
+                new ServerMessage.LanguageChanged(ID, ES, EN, 11L),
+                new ServerMessage.PlaybackPaused(ID, 12L),
+                new ServerMessage.BroadcastChanged(Kind.BROADCAST_PAUSED, ID, state, 4, null, null, 13L),
+                new ServerMessage.BroadcastChanged(Kind.VOLUME_CHANGED, ID, null, null, 0.5, null, 14L),
+                new ServerMessage.AudioData(ID, ES, AUDIO, SequenceNumber.of(17), 15L),
+                new ServerMessage.ErrorFrame("SESSION_NOT_FOUND", "Session not found", 404, null, Map.of("sessionId", "golden-eagle-427"), 16L),
+                new ServerMessage.ErrorFrame("RATE_LIMIT_EXCEEDED", "slow", 429, 7L, Map.of(), 17L),
+                new ServerMessage.GatewayFault("Forbidden", "abc", "req"));
+        for (ServerMessage m : all) {
+            ServerMessage back = WireCodec.decodeServer(WireCodec.encode(m));
+            if (m instanceof ServerMessage.ErrorFrame e && e.retryAfterSeconds() != null) {
+                assertThat(back).isInstanceOfSatisfying(ServerMessage.ErrorFrame.class,
+                        b -> assertThat(b.retryAfterSeconds()).isEqualTo(e.retryAfterSeconds()));
+            } else {
+                assertThat(back).as(m.type()).isEqualTo(m);
+            }
+        }
+    }
+
+    @Test
+    void aliasesMapOntoCanonicalMessages() throws Exception {
+        assertThat(kind("{\"type\":\"sessionPaused\"}")).isEqualTo(Kind.BROADCAST_PAUSED);
+        assertThat(kind("{\"type\":\"speakerPaused\"}")).isEqualTo(Kind.BROADCAST_PAUSED);
+        assertThat(kind("{\"type\":\"sessionResumed\"}")).isEqualTo(Kind.BROADCAST_RESUMED);
+        assertThat(kind("{\"type\":\"speakerResumed\"}")).isEqualTo(Kind.BROADCAST_RESUMED);
+        assertThat(kind("{\"type\":\"speakerMuted\"}")).isEqualTo(Kind.BROADCAST_MUTED);
+        assertThat(kind("{\"type\":\"speakerUnmuted\"}")).isEqualTo(Kind.BROADCAST_UNMUTED);
+        ServerMessage control = WireCodec.decodeServer("{\"type\":\"broadcastControl\",\"isPaused\":true,\"isMuted\":false,\"volume\":0.3}");
+        assertThat(control).isInstanceOfSatisfying(ServerMessage.BroadcastChanged.class, c -> {
+            assertThat(c.kind()).isEqualTo(Kind.SPEAKER_STATE_CHANGED);
+            assertThat(c.broadcastState().isPaused()).isTrue();
+            assertThat(c.broadcastState().volume()).isEqualTo(0.3);
+        });
+        ServerMessage withState = WireCodec.decodeServer("{\"type\":\"speakerStateChanged\",\"state\":{\"isPaused\":true}}");
+        assertThat(((ServerMessage.BroadcastChanged) withState).broadcastState().isPaused()).isTrue();
+        assertThat(WireCodec.decodeServer("{\"type\":\"connectionRefresh\",\"newConnectionUrl\":\"wss://x\",\"expiresIn\":60}"))
+                .isInstanceOf(ServerMessage.ConnectionRefreshRequired.class);
+        assertThat(WireCodec.decodeServer("{\"type\":\"audioQualityWarning\",\"warningType\":\"clipping\",\"message\":\"m\"}"))
+                .isEqualTo(new ServerMessage.AudioQualityWarning("clipping", "m", Map.of(), null));
+        assertThat(WireCodec.decodeServer("{\"type\":\"sessionEnded\",\"reason\":\"deleted\"}"))
+                .isEqualTo(new ServerMessage.SessionEnded(null, "deleted", null));
+        assertThat(WireCodec.decodeServer("{\"type\":\"listenerJoined\",\"listenerCount\":3}"))
+                .isEqualTo(new ServerMessage.Unknown("listenerJoined"));
+    }
+
+    @Test
+    void audioIsReadFromEveryForm() throws Exception {
+        String b64 = Base64.getEncoder().encodeToString(AUDIO.pcm());
+        assertThat(WireCodec.decodeServer("{\"type\":\"audioData\",\"audioData\":\"" + b64 + "\"}"))
+                .isEqualTo(new ServerMessage.AudioData(null, null, AUDIO, null, null));
+        assertThat(WireCodec.decodeServer("{\"type\":\"audio\",\"audio\":\"" + b64 + "\",\"sequenceNumber\":4,\"format\":\"pcm\"}"))
+                .isEqualTo(new ServerMessage.AudioData(null, null, AUDIO, SequenceNumber.of(4), null));
+        assertThat(WireCodec.decodeBinary(AUDIO.pcm())).isEqualTo(new ServerMessage.AudioData(null, null, AUDIO, null, null));
+        assertThat(WireCodec.decodeServer("{\"type\":\"translatedAudio\",\"url\":\"https://s3/x.mp3\",\"duration\":3.0,\"sequenceNumber\":2}"))
+                .isInstanceOf(ServerMessage.TranslatedAudio.class);
+    }
+
+    @Test
+    void everyErrorShapeIsRead() throws Exception {
+        assertThat(error("{\"type\":\"error\",\"code\":\"RATE_LIMIT_EXCEEDED\",\"message\":\"m\",\"details\":{\"retryAfter\":12}}").retryAfterSeconds())
+                .isEqualTo(12);
+        assertThat(error("{\"type\":\"error\",\"code\":429,\"message\":\"m\",\"retryAfter\":3}")).satisfies(e -> {
+            assertThat(e.code()).isEqualTo("429");
+            assertThat(e.retryAfterSeconds()).isEqualTo(3);
+        });
+        assertThat(error("{\"type\":\"error\",\"code\":\"X\",\"details\":\"just text\",\"correlationId\":\"c\"}").details())
+                .containsEntry("detail", "just text");
+        assertThat(error("{\"type\":\"error\",\"error\":\"AUDIO_FAILED\",\"message\":\"m\"}").code()).isEqualTo("AUDIO_FAILED");
+        assertThat(error("{\"type\":\"error\",\"message\":\"Unauthorized\",\"statusCode\":401}").status()).isEqualTo(401);
+        assertThat(WireCodec.decodeServer("{\"message\":\"Internal server error\",\"connectionId\":\"c\",\"requestId\":\"r\"}"))
+                .isEqualTo(new ServerMessage.GatewayFault("Internal server error", "c", "r"));
+    }
+
+    @Test
+    void expiresAtInSecondsIsReadAsMilliseconds() throws Exception {
+        ServerMessage created = WireCodec.decodeServer("{\"type\":\"sessionCreated\",\"sessionId\":\"golden-eagle-427\",\"expiresAt\":1767229200}");
+        assertThat(((ServerMessage.SessionCreated) created).expiresAt()).isEqualTo(1_767_229_200_000L);
+    }
+
+    @Test
+    void unknownFieldsAndTypesAreIgnored() throws Exception {
+        assertThat(WireCodec.decodeServer("{\"type\":\"heartbeatAck\",\"timestamp\":1,\"brandNew\":{\"x\":[1,2]}}"))
+                .isEqualTo(new ServerMessage.HeartbeatAck(1L, null));
+        assertThat(WireCodec.decodeServer("{\"type\":\"somethingNew\"}")).isEqualTo(new ServerMessage.Unknown("somethingNew"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "not json", "[1,2]", "42", "{\"noType\":1}", "{\"type\":\"sessionCreated\"}",
+            "{\"type\":\"audioData\"}", "{\"type\":\"audioData\",\"audioData\":\"%%%\"}", "{\"type\":\"audioData\",\"audioData\":\"AQ==\"}",
+            "{\"type\":\"languageChanged\"}", "{\"type\":\"sessionJoined\",\"sessionId\":\"NOT AN ID\"}", "{\"type\":\"languageChanged\",\"targetLanguage\":\"zz\"}"})
+    void malformedServerFramesAreReportedNotThrownAsAnythingElse(String frame) {
+        assertThatThrownBy(() -> WireCodec.decodeServer(frame)).isInstanceOf(WireCodec.MalformedFrameException.class);
+    }
+
+    @Test
+    void malformedClientFramesNameTheProtocolCode() {
+        assertThatThrownBy(() -> WireCodec.decodeClient("nope")).hasMessageStartingWith("INVALID_MESSAGE");
+        assertThatThrownBy(() -> WireCodec.decodeClient("{\"x\":1}")).hasMessageStartingWith("MISSING_ACTION");
+        assertThatThrownBy(() -> WireCodec.decodeClient("{\"action\":\"dance\"}")).hasMessageStartingWith("INVALID_ACTION");
+        assertThatThrownBy(() -> WireCodec.decodeClient("{\"action\":\"setVolume\"}")).hasMessageStartingWith("MISSING_PARAMETER");
+        assertThatThrownBy(() -> WireCodec.decodeClient("{\"action\":\"setVolume\",\"volumeLevel\":3}")).hasMessageStartingWith("INVALID_PARAMETER");
+        assertThatThrownBy(() -> WireCodec.decodeClient("{\"action\":\"speakerStateChange\",\"state\":{\"isLoud\":true}}"))
+                .hasMessageStartingWith("INVALID_PARAMETER");
+        assertThatThrownBy(() -> WireCodec.decodeClient("{\"action\":\"changeLanguage\",\"targetLanguage\":\"xx\"}"))
+                .hasMessageStartingWith("INVALID_PARAMETER");
+    }
+
+    static Kind kind(String json) throws Exception {
+        return ((ServerMessage.BroadcastChanged) WireCodec.decodeServer(json)).kind();
+    }
+
+    static ServerMessage.ErrorFrame error(String json) throws Exception {
+        return (ServerMessage.ErrorFrame) WireCodec.decodeServer(json);
+    }
+}

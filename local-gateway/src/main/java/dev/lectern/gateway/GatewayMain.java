@@ -1,0 +1,147 @@
+package dev.lectern.gateway;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code java -jar local-gateway/target/lectern-gateway.jar [options]}: runs the gateway until SIGTERM or
+ * Ctrl-C. Prints one line, {@code Lectern gateway listening on ws://HOST:PORT}, once it accepts
+ * connections.
+ */
+public final class GatewayMain {
+    private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)$");
+
+    /** Every option with its help text; the defaults come from protocol section 5. */
+    static final Map<String, String> OPTIONS = new LinkedHashMap<>();
+
+    static {
+        OPTIONS.put("--host", "address to listen on (default 127.0.0.1)");
+        OPTIONS.put("--port", "port to listen on; 0 picks a free one (default 8080)");
+        OPTIONS.put("--auth", "none: any non-empty token, the user is its sub claim (default none)");
+        OPTIONS.put("--refresh-after", "connection age at which a refresh is requested (default 100m)");
+        OPTIONS.put("--warn-after", "connection age at which warnings start (default 105m)");
+        OPTIONS.put("--max-connection-age", "connection age at which the gateway cuts it (default 2h)");
+        OPTIONS.put("--heartbeat-timeout", "close a connection that sent no heartbeat for this long (default 90s)");
+        OPTIONS.put("--idle-timeout", "close a connection that sent nothing for this long (default 10m)");
+        OPTIONS.put("--speaker-grace", "keep a session this long after its speaker was lost without a close frame (default 30s)");
+        OPTIONS.put("--max-listeners", "listeners per session (default 500)");
+        OPTIONS.put("--sessions-per-hour", "session creations per user per hour (default 50)");
+        OPTIONS.put("--joins-per-minute", "listener joins per address per minute (default 10)");
+        OPTIONS.put("--connects-per-minute", "connects per address per minute (default 20)");
+        OPTIONS.put("--help", "print this help");
+    }
+
+    private GatewayMain() {}
+
+    public static void main(String[] args) throws Exception {
+        GatewaySettings settings;
+        try {
+            settings = parse(args, System.out);
+        } catch (IllegalArgumentException e) {
+            System.err.println("lectern-gateway: " + e.getMessage());
+            System.err.println("Try --help.");
+            System.exit(2);
+            return;
+        }
+        if (settings == null) {
+            return; // --help
+        }
+        LocalGateway gateway = LocalGateway.builder().settings(settings).build();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                gateway.close();
+            } catch (Exception e) {
+                System.err.println("lectern-gateway: error while stopping: " + e);
+            } finally {
+                stopped.countDown();
+            }
+        }, "lectern-gateway-shutdown"));
+        URI uri = gateway.start();
+        System.out.println("Lectern gateway listening on " + uri);
+        System.out.flush();
+        stopped.await();
+    }
+
+    /** The settings for {@code args}, or null after printing help. */
+    static GatewaySettings parse(String[] args, PrintStream out) {
+        GatewaySettings.Builder b = GatewaySettings.builder();
+        List<String> list = new ArrayList<>(List.of(args));
+        for (int i = 0; i < list.size(); i++) {
+            String option = list.get(i);
+            String value = null;
+            int eq = option.indexOf('=');
+            if (eq > 0) {
+                value = option.substring(eq + 1);
+                option = option.substring(0, eq);
+            }
+            if (option.equals("--help") || option.equals("-h")) {
+                out.println("Usage: java -jar lectern-gateway.jar [options]");
+                out.println("Durations are written 250ms, 90s, 100m or 2h.");
+                OPTIONS.forEach((name, help) -> out.printf("  %-22s %s%n", name, help));
+                return null;
+            }
+            if (!OPTIONS.containsKey(option)) {
+                throw new IllegalArgumentException("unknown option " + option);
+            }
+            if (value == null) {
+                if (i + 1 >= list.size()) {
+                    throw new IllegalArgumentException(option + " needs a value");
+                }
+                value = list.get(++i);
+            }
+            switch (option) {
+                case "--host" -> b.host(value);
+                case "--port" -> b.port(integer(option, value));
+                case "--auth" -> {
+                    if (!value.equals("none")) {
+                        throw new IllegalArgumentException("--auth must be none, was: " + value);
+                    }
+                }
+                case "--refresh-after" -> b.refreshAfter(duration(option, value));
+                case "--warn-after" -> b.warnAfter(duration(option, value));
+                case "--max-connection-age" -> b.maxConnectionAge(duration(option, value));
+                case "--heartbeat-timeout" -> b.heartbeatTimeout(duration(option, value));
+                case "--idle-timeout" -> b.idleTimeout(duration(option, value));
+                case "--speaker-grace" -> b.speakerGrace(duration(option, value));
+                case "--max-listeners" -> b.maxListeners(integer(option, value));
+                case "--sessions-per-hour" -> b.sessionsPerHour(integer(option, value));
+                case "--joins-per-minute" -> b.joinsPerMinute(integer(option, value));
+                case "--connects-per-minute" -> b.connectsPerMinute(integer(option, value));
+                default -> throw new IllegalArgumentException("unknown option " + option);
+            }
+        }
+        return b.build();
+    }
+
+    static Duration duration(String option, String value) {
+        Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException(option + " must be a duration like 90s, 100m or 2h, was: " + value);
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+    }
+
+    private static int integer(String option, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " must be a whole number, was: " + value);
+        }
+    }
+}
