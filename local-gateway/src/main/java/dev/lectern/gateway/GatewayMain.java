@@ -26,7 +26,10 @@ public final class GatewayMain {
     static {
         OPTIONS.put("--host", "address to listen on (default 127.0.0.1)");
         OPTIONS.put("--port", "port to listen on; 0 picks a free one (default 8080)");
-        OPTIONS.put("--auth", "none: any non-empty token, the user is its sub claim (default none)");
+        OPTIONS.put("--auth", "none: any non-empty token, the user is its sub claim; jwks: verify RS256 ID tokens (default none)");
+        OPTIONS.put("--jwks-url", "with --auth jwks: where the signing keys are published");
+        OPTIONS.put("--issuer", "with --auth jwks: the exact iss every token must carry");
+        OPTIONS.put("--audience", "with --auth jwks: the app client id every token's aud must contain");
         OPTIONS.put("--refresh-after", "connection age at which a refresh is requested (default 100m)");
         OPTIONS.put("--warn-after", "connection age at which warnings start (default 105m)");
         OPTIONS.put("--max-connection-age", "connection age at which the gateway cuts it (default 2h)");
@@ -42,20 +45,23 @@ public final class GatewayMain {
 
     private GatewayMain() {}
 
+    /** What the command line asks for. */
+    record Launch(GatewaySettings settings, TokenVerifier verifier) {}
+
     public static void main(String[] args) throws Exception {
-        GatewaySettings settings;
+        Launch launch;
         try {
-            settings = parse(args, System.out);
+            launch = parse(args, System.out);
         } catch (IllegalArgumentException e) {
             System.err.println("lectern-gateway: " + e.getMessage());
             System.err.println("Try --help.");
             System.exit(2);
             return;
         }
-        if (settings == null) {
+        if (launch == null) {
             return; // --help
         }
-        LocalGateway gateway = LocalGateway.builder().settings(settings).build();
+        LocalGateway gateway = LocalGateway.builder().settings(launch.settings()).tokenVerifier(launch.verifier()).build();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -72,9 +78,13 @@ public final class GatewayMain {
         stopped.await();
     }
 
-    /** The settings for {@code args}, or null after printing help. */
-    static GatewaySettings parse(String[] args, PrintStream out) {
+    /** The launch for {@code args}, or null after printing help. */
+    static Launch parse(String[] args, PrintStream out) {
         GatewaySettings.Builder b = GatewaySettings.builder();
+        String auth = "none";
+        String jwksUrl = null;
+        String issuer = null;
+        String audience = null;
         List<String> list = new ArrayList<>(List.of(args));
         for (int i = 0; i < list.size(); i++) {
             String option = list.get(i);
@@ -103,10 +113,14 @@ public final class GatewayMain {
                 case "--host" -> b.host(value);
                 case "--port" -> b.port(integer(option, value));
                 case "--auth" -> {
-                    if (!value.equals("none")) {
-                        throw new IllegalArgumentException("--auth must be none, was: " + value);
+                    if (!value.equals("none") && !value.equals("jwks")) {
+                        throw new IllegalArgumentException("--auth must be none or jwks, was: " + value);
                     }
+                    auth = value;
                 }
+                case "--jwks-url" -> jwksUrl = value;
+                case "--issuer" -> issuer = value;
+                case "--audience" -> audience = value;
                 case "--refresh-after" -> b.refreshAfter(duration(option, value));
                 case "--warn-after" -> b.warnAfter(duration(option, value));
                 case "--max-connection-age" -> b.maxConnectionAge(duration(option, value));
@@ -120,7 +134,20 @@ public final class GatewayMain {
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
-        return b.build();
+        GatewaySettings settings = b.build();
+        if (auth.equals("none")) {
+            return new Launch(settings, TokenVerifier.ANY);
+        }
+        if (jwksUrl == null || issuer == null || audience == null) {
+            throw new IllegalArgumentException("--auth jwks needs --jwks-url, --issuer and --audience");
+        }
+        URI jwks;
+        try {
+            jwks = URI.create(jwksUrl);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--jwks-url is not a URL, was: " + jwksUrl);
+        }
+        return new Launch(settings, new JwksTokenVerifier(jwks, issuer, audience));
     }
 
     static Duration duration(String option, String value) {

@@ -154,7 +154,7 @@ class GatewayProtocolIT {
 
     @Test
     void aListenerThatStopsReadingIsDroppedAndNeverStallsTheOthers() throws Exception {
-        URI endpoint = start(Fixtures.gateway().maxOutboundBytes(64 * 1024).heartbeatTimeout(Duration.ofSeconds(60)));
+        URI endpoint = start(Fixtures.gateway().maxOutboundBytes(256 * 1024).heartbeatTimeout(Duration.ofSeconds(60)));
         try (RawPeer speaker = RawPeer.connect(endpoint, "action=createSession&sourceLanguage=en&token=alice")) {
             String id = sessionOf(speaker.await("sessionCreated", WAIT));
             try (RawPeer healthy = RawPeer.connect(endpoint, "action=joinSession&sessionId=" + id + "&targetLanguage=es");
@@ -172,10 +172,22 @@ class GatewayProtocolIT {
                 assertThat(in.readNBytes(head, 0, 12)).isEqualTo(12);
                 assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 101");
                 // ...and from here on the stuck listener reads nothing.
+                // A chunk a millisecond: ten times faster than speech, fast enough to fill the stuck
+                // listener's socket buffers within seconds, slow enough for a healthy reader.
                 int chunks = 3000;
-                for (int i = 0; i < chunks; i++) {
-                    speaker.send("{\"action\":\"sendAudio\",\"audioData\":\"" + CHUNK_B64 + "\",\"chunkId\":\"" + i + "\"}");
-                }
+                java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+                java.util.concurrent.CountDownLatch allSent = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.ScheduledExecutorService pacer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+                pacer.scheduleWithFixedDelay(() -> {
+                    int i = sent.getAndIncrement();
+                    if (i < chunks) {
+                        speaker.send("{\"action\":\"sendAudio\",\"audioData\":\"" + CHUNK_B64 + "\",\"chunkId\":\"" + i + "\"}");
+                    } else {
+                        allSent.countDown();
+                    }
+                }, 0, 1, TimeUnit.MILLISECONDS);
+                assertThat(allSent.await(60, TimeUnit.SECONDS)).isTrue();
+                pacer.shutdownNow();
                 for (int i = 0; i < chunks; i++) {
                     healthy.await("\"sequenceNumber\":" + i + ",", Duration.ofSeconds(20));
                 }

@@ -67,7 +67,9 @@ final class RawPeer implements WebSocket.Listener, AutoCloseable {
             long left = deadline - System.nanoTime();
             String f = left > 0 ? frames.poll(left, TimeUnit.NANOSECONDS) : null;
             if (f == null) {
-                throw new AssertionError("no frame with " + what + " within " + timeout + "; saw " + seen);
+                String last = seen.isEmpty() ? "nothing" : seen.get(seen.size() - 1);
+                throw new AssertionError("no frame with " + what + " within " + timeout + "; saw " + seen.size()
+                        + " frames, the last: " + (last.length() > 160 ? last.substring(0, 160) + "..." : last));
             }
             seen.add(f);
             if (wanted.test(f)) {
