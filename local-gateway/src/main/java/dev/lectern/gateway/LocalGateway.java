@@ -151,14 +151,23 @@ public final class LocalGateway implements AutoCloseable {
         return core == null ? 0 : core.slowConnectionsClosed();
     }
 
+    /** Stops listening, closes every connection and stops the gateway's threads. Idempotent. */
     @Override
-    public synchronized void close() throws Exception {
-        if (server != null) {
+    public synchronized void close() {
+        if (server == null) {
+            return;
+        }
+        try {
             server.stop();
             timer.shutdownNow();
             workers.shutdownNow();
             timer.awaitTermination(5, TimeUnit.SECONDS);
             workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            throw new IllegalStateException("gateway did not stop cleanly", e);
+        } finally {
             server = null;
         }
     }

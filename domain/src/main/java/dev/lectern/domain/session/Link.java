@@ -10,28 +10,48 @@ import java.util.Objects;
  * @param openedAt when it was confirmed (epoch ms); its age drives the refresh clock
  * @param lastFrameAt when the last frame of any kind arrived on it
  * @param heartbeatSentAt when the last heartbeat went out, or -1
+ * @param previousHeartbeatAt when the one before went out, or -1 (at most two in any heartbeat window)
+ * @param lastAudioAt when the last audio frame arrived on it (listener), or -1
+ * @param probedAudioAt the {@code lastAudioAt} a stall probe was sent for, so one stall gets one probe
  * @param language the audio stream it carries (listener), as asked for when it was opened
  * @param refreshBlocked a refresh failed for good: keep this connection until the cutoff
  */
-public record Link(ConnectionId id, long openedAt, long lastFrameAt, long heartbeatSentAt, LanguageCode language,
-                   boolean refreshBlocked) {
+public record Link(ConnectionId id, long openedAt, long lastFrameAt, long heartbeatSentAt, long previousHeartbeatAt,
+                   long lastAudioAt, long probedAudioAt, LanguageCode language, boolean refreshBlocked) {
     public Link {
         Objects.requireNonNull(id, "id is null");
     }
 
     static Link confirmed(ConnectionId id, long now, LanguageCode language) {
-        return new Link(id, now, now, -1, language, false);
+        return new Link(id, now, now, -1, -1, -1, -1, language, false);
     }
 
     Link heard(long now) {
-        return new Link(id, openedAt, now, heartbeatSentAt, language, refreshBlocked);
+        return new Link(id, openedAt, now, heartbeatSentAt, previousHeartbeatAt, lastAudioAt, probedAudioAt, language, refreshBlocked);
+    }
+
+    Link heardAudio(long now) {
+        return new Link(id, openedAt, now, heartbeatSentAt, previousHeartbeatAt, now, probedAudioAt, language, refreshBlocked);
     }
 
     Link heartbeatSent(long now) {
-        return new Link(id, openedAt, lastFrameAt, now, language, refreshBlocked);
+        return new Link(id, openedAt, lastFrameAt, now, heartbeatSentAt, lastAudioAt, probedAudioAt, language, refreshBlocked);
+    }
+
+    Link probed(long now) {
+        return new Link(id, openedAt, lastFrameAt, now, heartbeatSentAt, lastAudioAt, lastAudioAt, language, refreshBlocked);
     }
 
     Link blockRefresh() {
-        return new Link(id, openedAt, lastFrameAt, heartbeatSentAt, language, true);
+        return new Link(id, openedAt, lastFrameAt, heartbeatSentAt, previousHeartbeatAt, lastAudioAt, probedAudioAt, language, true);
+    }
+
+    Link withLanguage(LanguageCode value) {
+        return new Link(id, openedAt, lastFrameAt, heartbeatSentAt, previousHeartbeatAt, lastAudioAt, probedAudioAt, value, refreshBlocked);
+    }
+
+    /** Whether a heartbeat may go out at {@code now} without a third one in {@code window}. */
+    boolean mayHeartbeat(long now, long window) {
+        return previousHeartbeatAt < 0 || now - previousHeartbeatAt >= window;
     }
 }

@@ -46,7 +46,15 @@ public final class SessionMachine {
     private static final Set<String> LANGUAGE_REJECTIONS =
             Set.of("UNSUPPORTED_LANGUAGE", "INVALID_LANGUAGE", "INVALID_PARAMETER", "MISSING_PARAMETER");
 
+    /** How often a listener checks that audio still flows. */
+    static final Duration AUDIO_WATCH_PERIOD = Duration.ofMillis(500);
+
     private SessionMachine() {}
+
+    /** At most two heartbeats go out in this window: the service allows 2 a minute at 30-second intervals. */
+    static long heartbeatWindow(SessionSettings settings) {
+        return settings.heartbeatInterval().toMillis() * 2;
+    }
 
     /** The initial state of a speaker; {@code seed} feeds its jitter draws. */
     public static SessionState speaker(SessionSettings settings, CreateParams params, long seed) {
@@ -467,15 +475,39 @@ public final class SessionMachine {
                     if (now - link.lastFrameAt() >= settings.silenceTimeout().toMillis()) {
                         return linkDead(ctx, link, cand, "no frame for " + settings.silenceTimeout().toSeconds() + " s");
                     }
+                    long window = heartbeatWindow(settings);
+                    if (!link.mayHeartbeat(now, window)) {
+                        // A stall probe went out recently: keep to two heartbeats per window.
+                        emit(new Effect.StartTimer(TimerKey.HEARTBEAT, Duration.ofMillis(link.previousHeartbeatAt() + window - now)));
+                        return connectedState(ctx, link, cand);
+                    }
                     emit(new Effect.Transmit(link.id(), new ClientMessage.Heartbeat(now)));
                     emit(new Effect.StartTimer(TimerKey.HEARTBEAT_ACK, settings.heartbeatAckTimeout()));
-                    emit(new Effect.StartTimer(TimerKey.HEARTBEAT, settings.heartbeatInterval()));
+                    // While audio flows it proves the link already: one heartbeat a window, keeping the
+                    // second for a probe the moment the audio stops.
+                    boolean streaming = link.lastAudioAt() >= 0 && now - link.lastAudioAt() < settings.heartbeatInterval().toMillis();
+                    emit(new Effect.StartTimer(TimerKey.HEARTBEAT, streaming ? Duration.ofMillis(window) : settings.heartbeatInterval()));
                     return connectedState(ctx, link.heartbeatSent(now), cand);
+                }
+                case AUDIO_WATCH -> {
+                    emit(new Effect.StartTimer(TimerKey.AUDIO_WATCH, AUDIO_WATCH_PERIOD));
+                    long silentFor = now - link.lastAudioAt();
+                    if (ctx.speaker() || ctx.paused() || link.lastAudioAt() < 0 || link.probedAudioAt() == link.lastAudioAt()
+                            || silentFor < settings.audioStallTimeout().toMillis()
+                            || !link.mayHeartbeat(now, heartbeatWindow(settings))) {
+                        return state;
+                    }
+                    // Audio stopped without a pause: ask the link whether it is still there.
+                    emit(new Effect.Transmit(link.id(), new ClientMessage.Heartbeat(now)));
+                    emit(new Effect.StartTimer(TimerKey.HEARTBEAT_ACK, settings.probeAckTimeout()));
+                    return connectedState(ctx, link.probed(now), cand);
                 }
                 case HEARTBEAT_ACK -> {
                     if (link.heartbeatSentAt() >= 0 && link.lastFrameAt() < link.heartbeatSentAt()) {
-                        return linkDead(ctx, link, cand, "no answer to a heartbeat within "
-                                + settings.heartbeatAckTimeout().toMillis() + " ms");
+                        return linkDead(ctx, link, cand, link.probedAudioAt() >= 0 && link.probedAudioAt() == link.lastAudioAt()
+                                && link.heartbeatSentAt() > link.lastAudioAt()
+                                ? "audio stopped and a probe heartbeat got no answer within " + settings.probeAckTimeout().toMillis() + " ms"
+                                : "no answer to a heartbeat within " + settings.heartbeatAckTimeout().toMillis() + " ms");
                     }
                     return state;
                 }
@@ -524,6 +556,7 @@ public final class SessionMachine {
                 abortCandidate(cand);
                 return end(ctx, EndReason.SESSION_ENDED);
             } else if (message instanceof ServerMessage.AudioData audio) {
+                link = link.heardAudio(now);
                 ctx = audio(ctx, audio, true);
             } else if (message instanceof ServerMessage.BroadcastChanged change) {
                 ctx = broadcastChanged(ctx, change);
@@ -531,8 +564,7 @@ public final class SessionMachine {
                 if (!ctx.speaker()) {
                     emit(new Effect.CancelTimer(TimerKey.REORDER));
                     ctx = ctx.withLanguage(changed.targetLanguage(), null).withBuffer(ctx.buffer().reset());
-                    link = new Link(link.id(), link.openedAt(), link.lastFrameAt(), link.heartbeatSentAt(),
-                            changed.targetLanguage(), link.refreshBlocked());
+                    link = link.withLanguage(changed.targetLanguage());
                     notify(new LecternEvent.LanguageChanged(changed.targetLanguage()));
                 }
             } else if (message instanceof ServerMessage.SessionStatus status) {
@@ -668,7 +700,7 @@ public final class SessionMachine {
         private SessionState linkLost(Context ctx, Link link, Candidate cand, int code, String reason) {
             notify(new LecternEvent.Disconnected(link.id(), code, reason));
             for (TimerKey key : List.of(TimerKey.HEARTBEAT, TimerKey.HEARTBEAT_ACK, TimerKey.REFRESH_CLOCK,
-                    TimerKey.CUTOFF, TimerKey.REFRESH_RETRY)) {
+                    TimerKey.CUTOFF, TimerKey.REFRESH_RETRY, TimerKey.AUDIO_WATCH)) {
                 emit(new Effect.CancelTimer(key));
             }
             if (cand != null && cand.step() == Step.OPENING) {
@@ -780,6 +812,9 @@ public final class SessionMachine {
         private void startLinkTimers(Context ctx) {
             SessionSettings s = ctx.settings();
             emit(new Effect.StartTimer(TimerKey.HEARTBEAT, s.heartbeatInterval()));
+            if (!ctx.speaker()) {
+                emit(new Effect.StartTimer(TimerKey.AUDIO_WATCH, AUDIO_WATCH_PERIOD));
+            }
             emit(new Effect.StartTimer(TimerKey.REFRESH_CLOCK, s.refreshAfter().plus(s.selfRefreshGrace())));
             emit(new Effect.StartTimer(TimerKey.CUTOFF, s.maxConnectionAge()));
         }

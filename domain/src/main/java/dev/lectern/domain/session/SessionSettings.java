@@ -25,7 +25,9 @@ public record SessionSettings(
         BackoffPolicy refreshBackoff,
         Duration sendQueueCapacity,
         Duration jitterBufferCapacity,
-        Duration reorderWait) {
+        Duration reorderWait,
+        Duration audioStallTimeout,
+        Duration probeAckTimeout) {
 
     public static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
@@ -42,6 +44,8 @@ public record SessionSettings(
     public static final Duration DEFAULT_SEND_QUEUE_CAPACITY = Duration.ofSeconds(30);
     public static final Duration DEFAULT_JITTER_BUFFER_CAPACITY = Duration.ofSeconds(5);
     public static final Duration DEFAULT_REORDER_WAIT = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_AUDIO_STALL_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_PROBE_ACK_TIMEOUT = Duration.ofMillis(2000);
 
     public SessionSettings {
         positive(confirmTimeout, "confirmTimeout");
@@ -57,10 +61,13 @@ public record SessionSettings(
         positive(sendQueueCapacity, "sendQueueCapacity");
         positive(jitterBufferCapacity, "jitterBufferCapacity");
         positive(reorderWait, "reorderWait");
+        positive(audioStallTimeout, "audioStallTimeout");
+        positive(probeAckTimeout, "probeAckTimeout");
         require(heartbeatAckTimeout.compareTo(heartbeatInterval) < 0, "heartbeatAckTimeout", heartbeatAckTimeout,
                 "must be shorter than heartbeatInterval " + heartbeatInterval);
-        require(silenceTimeout.compareTo(heartbeatInterval) > 0, "silenceTimeout", silenceTimeout,
-                "must be longer than heartbeatInterval " + heartbeatInterval);
+        require(silenceTimeout.compareTo(heartbeatInterval.multipliedBy(2)) > 0, "silenceTimeout", silenceTimeout,
+                "must be longer than twice heartbeatInterval " + heartbeatInterval
+                        + " (while audio flows a heartbeat goes out every two intervals)");
         require(refreshAfter.plus(selfRefreshGrace).compareTo(maxConnectionAge) < 0, "refreshAfter", refreshAfter,
                 "plus selfRefreshGrace " + selfRefreshGrace + " must be less than maxConnectionAge " + maxConnectionAge);
     }
@@ -92,6 +99,8 @@ public record SessionSettings(
         private Duration sendQueueCapacity = DEFAULT_SEND_QUEUE_CAPACITY;
         private Duration jitterBufferCapacity = DEFAULT_JITTER_BUFFER_CAPACITY;
         private Duration reorderWait = DEFAULT_REORDER_WAIT;
+        private Duration audioStallTimeout = DEFAULT_AUDIO_STALL_TIMEOUT;
+        private Duration probeAckTimeout = DEFAULT_PROBE_ACK_TIMEOUT;
 
         private Builder() {}
 
@@ -109,6 +118,8 @@ public record SessionSettings(
             sendQueueCapacity = s.sendQueueCapacity;
             jitterBufferCapacity = s.jitterBufferCapacity;
             reorderWait = s.reorderWait;
+            audioStallTimeout = s.audioStallTimeout;
+            probeAckTimeout = s.probeAckTimeout;
         }
 
         /** How long to wait for the first frame after connecting (default 10 s). */
@@ -187,10 +198,23 @@ public record SessionSettings(
             return this;
         }
 
+        /** A listener whose audio stops this long without a pause probes its link (default 2 s). */
+        public Builder audioStallTimeout(Duration value) {
+            audioStallTimeout = value;
+            return this;
+        }
+
+        /** How long that probe may go unanswered before the link counts as dead (default 2 s). */
+        public Builder probeAckTimeout(Duration value) {
+            probeAckTimeout = value;
+            return this;
+        }
+
         public SessionSettings build() {
             return new SessionSettings(confirmTimeout, heartbeatInterval, heartbeatAckTimeout, silenceTimeout,
                     refreshAfter, selfRefreshGrace, maxConnectionAge, refreshConfirmTimeout, reconnectBackoff,
-                    refreshBackoff, sendQueueCapacity, jitterBufferCapacity, reorderWait);
+                    refreshBackoff, sendQueueCapacity, jitterBufferCapacity, reorderWait, audioStallTimeout,
+                    probeAckTimeout);
         }
     }
 }

@@ -19,5 +19,7 @@ public enum TimerKey {
     /** The current connection reaches the service's maximum age. */
     CUTOFF,
     /** The listener's jitter buffer gives up waiting for a missing chunk. */
-    REORDER
+    REORDER,
+    /** A listener checks that audio still flows; when it stops without a pause, it probes the link. */
+    AUDIO_WATCH
 }

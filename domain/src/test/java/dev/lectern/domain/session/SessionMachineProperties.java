@@ -330,6 +330,7 @@ class SessionMachineProperties {
         final Harness h;
         final boolean speaker;
         final Set<Long> failedChunks = new HashSet<>();
+        final java.util.Map<ConnectionId, List<Long>> heartbeats = new java.util.HashMap<>();
         long serverSeq;               // next sequence number the server would send
         long lastPlayed = -1;
         int lastEventCount;
@@ -521,6 +522,13 @@ class SessionMachineProperties {
                 }
                 if (e instanceof Effect.Transmit t && t.message() instanceof ClientMessage.Heartbeat) {
                     assertThat(t.id()).as("heartbeat on the current connection only").isEqualTo(current());
+                    List<Long> times = heartbeats.computeIfAbsent(t.id(), k -> new ArrayList<>());
+                    times.add(h.now);
+                    if (times.size() >= 3) {
+                        long window = SessionMachine.heartbeatWindow(settings());
+                        assertThat(h.now - times.get(times.size() - 3)).as("at most two heartbeats per %d ms", window)
+                                .isGreaterThanOrEqualTo(window);
+                    }
                 }
                 if (e instanceof Effect.StartTimer t && (t.key() == TimerKey.RECONNECT || t.key() == TimerKey.REFRESH_RETRY)) {
                     BackoffPolicy policy = t.key() == TimerKey.RECONNECT ? settings().reconnectBackoff() : settings().refreshBackoff();

@@ -331,6 +331,42 @@ class SessionMachineTest {
         }
 
         @Test
+        void listenerWhoseAudioStopsProbesAndFindsAHalfOpenLinkWithinFiveSeconds() {
+            Harness h = activeListener();
+            h.answerHeartbeats = true;
+            long seq = 0;
+            for (int i = 0; i < 400; i++) { // 40 s of audio with heartbeats answered
+                h.advance(Duration.ofMillis(100));
+                h.step(new Input.Received(h.lastOpened(), audio(seq++)));
+            }
+            int heartbeatsWhileStreaming = h.sent(ClientMessage.Heartbeat.class).size();
+            assertThat(heartbeatsWhileStreaming).as("one heartbeat a minute while audio flows").isLessThanOrEqualTo(2);
+            h.answerHeartbeats = false; // the link goes half-open: nothing arrives any more
+            long silentFrom = h.now;
+            while (h.state.kind() == SessionState.Kind.ACTIVE && h.now - silentFrom < 10_000) {
+                h.advance(Duration.ofMillis(100));
+            }
+            assertThat(h.events(LecternEvent.Disconnected.class)).singleElement()
+                    .satisfies(d -> assertThat(d.reason()).contains("audio stopped"));
+            assertThat(h.now - silentFrom).as("noticed within 5 s").isLessThanOrEqualTo(5_000);
+        }
+
+        @Test
+        void aPauseIsNotAStall() {
+            Harness h = activeListener();
+            h.answerHeartbeats = true;
+            for (int i = 0; i < 20; i++) {
+                h.advance(Duration.ofMillis(100));
+                h.step(new Input.Received(h.lastOpened(), audio(i)));
+            }
+            h.step(new Input.Received(h.lastOpened(), new ServerMessage.BroadcastChanged(Kind.BROADCAST_PAUSED, SESSION, null, null, null, null, 0L)));
+            int before = h.sent(ClientMessage.Heartbeat.class).size();
+            h.advance(Duration.ofSeconds(20));
+            assertThat(h.sent(ClientMessage.Heartbeat.class).size() - before).as("no probe while paused").isLessThanOrEqualTo(1);
+            assertThat(h.state.kind()).isEqualTo(SessionState.Kind.PAUSED);
+        }
+
+        @Test
         void anyFrameAnswersAHeartbeat() {
             Harness h = activeListener();
             h.fire(TimerKey.HEARTBEAT);
