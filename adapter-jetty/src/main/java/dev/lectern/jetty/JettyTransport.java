@@ -109,6 +109,7 @@ public final class JettyTransport implements Transport {
         private volatile String retryAfter;
         private volatile String headerCode;
         private volatile String headerMessage;
+        private volatile String lastError;
 
         JettyConnection(ConnectionId id, TransportListener listener) {
             this.id = id;
@@ -249,17 +250,17 @@ public final class JettyTransport implements Transport {
         @Override
         public void onWebSocketClose(int code, String reason) {
             if (session != null && finished.compareAndSet(false, true)) {
-                listener.onClosed(id, code, reason == null ? "" : ConnectUrls.redact(reason));
+                String why = reason == null || reason.isBlank() ? lastError : reason;
+                listener.onClosed(id, code, why == null ? "" : ConnectUrls.redact(why));
             }
         }
 
+        /** Jetty reports the close (1009 for a frame too large, 1006 for a broken link) after the error. */
         @Override
         public void onWebSocketError(Throwable cause) {
             if (session != null) {
-                log.debug("{} failed: {}", id, ConnectUrls.redact(rootMessage(cause)));
-                if (finished.compareAndSet(false, true)) {
-                    listener.onClosed(id, 1006, ConnectUrls.redact(rootMessage(cause)));
-                }
+                lastError = rootMessage(cause);
+                log.debug("{} failed: {}", id, ConnectUrls.redact(lastError));
             }
         }
 

@@ -40,6 +40,8 @@ public final class GatewayMain {
         OPTIONS.put("--sessions-per-hour", "session creations per user per hour (default 50)");
         OPTIONS.put("--joins-per-minute", "listener joins per address per minute (default 10)");
         OPTIONS.put("--connects-per-minute", "connects per address per minute (default 20)");
+        OPTIONS.put("--tls-keystore", "serve wss:// with this PKCS12/JKS key store (default: plain ws://)");
+        OPTIONS.put("--tls-password", "the key store's password");
         OPTIONS.put("--help", "print this help");
     }
 
@@ -85,6 +87,8 @@ public final class GatewayMain {
         String jwksUrl = null;
         String issuer = null;
         String audience = null;
+        String tlsKeyStore = null;
+        String tlsPassword = null;
         List<String> list = new ArrayList<>(List.of(args));
         for (int i = 0; i < list.size(); i++) {
             String option = list.get(i);
@@ -121,6 +125,8 @@ public final class GatewayMain {
                 case "--jwks-url" -> jwksUrl = value;
                 case "--issuer" -> issuer = value;
                 case "--audience" -> audience = value;
+                case "--tls-keystore" -> tlsKeyStore = value;
+                case "--tls-password" -> tlsPassword = value;
                 case "--refresh-after" -> b.refreshAfter(duration(option, value));
                 case "--warn-after" -> b.warnAfter(duration(option, value));
                 case "--max-connection-age" -> b.maxConnectionAge(duration(option, value));
@@ -133,6 +139,9 @@ public final class GatewayMain {
                 case "--connects-per-minute" -> b.connectsPerMinute(integer(option, value));
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
+        }
+        if (tlsKeyStore != null) {
+            b.tls(java.nio.file.Path.of(tlsKeyStore), tlsPassword);
         }
         GatewaySettings settings = b.build();
         if (auth.equals("none")) {

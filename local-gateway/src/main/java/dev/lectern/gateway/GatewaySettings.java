@@ -9,7 +9,8 @@ import java.util.Objects;
  */
 public record GatewaySettings(String host, int port, Duration refreshAfter, Duration warnAfter, Duration maxConnectionAge,
                               Duration heartbeatTimeout, Duration idleTimeout, Duration speakerGrace, int maxListeners,
-                              int sessionsPerHour, int joinsPerMinute, int connectsPerMinute, long maxOutboundBytes) {
+                              int sessionsPerHour, int joinsPerMinute, int connectsPerMinute, long maxOutboundBytes,
+                              java.nio.file.Path tlsKeyStore, String tlsKeyStorePassword) {
 
     public GatewaySettings {
         Objects.requireNonNull(host, "host is null");
@@ -27,6 +28,13 @@ public record GatewaySettings(String host, int port, Duration refreshAfter, Dura
         check(joinsPerMinute >= 0, "joinsPerMinute", joinsPerMinute);
         check(connectsPerMinute >= 0, "connectsPerMinute", connectsPerMinute);
         check(maxOutboundBytes >= 64 * 1024, "maxOutboundBytes", maxOutboundBytes);
+        check(tlsKeyStore == null || java.nio.file.Files.isReadable(tlsKeyStore), "tlsKeyStore", tlsKeyStore);
+    }
+
+    @Override
+    public String toString() {
+        return "GatewaySettings[" + host + ":" + port + ", refreshAfter=" + refreshAfter + ", tls="
+                + (tlsKeyStore == null ? "off" : tlsKeyStore + " (password <redacted>)") + "]";
     }
 
     private static void positive(Duration d, String field) {
@@ -62,6 +70,8 @@ public record GatewaySettings(String host, int port, Duration refreshAfter, Dura
         b.joinsPerMinute = joinsPerMinute;
         b.connectsPerMinute = connectsPerMinute;
         b.maxOutboundBytes = maxOutboundBytes;
+        b.tlsKeyStore = tlsKeyStore;
+        b.tlsKeyStorePassword = tlsKeyStorePassword;
         return b;
     }
 
@@ -80,6 +90,8 @@ public record GatewaySettings(String host, int port, Duration refreshAfter, Dura
         private int joinsPerMinute = 10;
         private int connectsPerMinute = 20;
         private long maxOutboundBytes = 1024 * 1024;
+        private java.nio.file.Path tlsKeyStore;
+        private String tlsKeyStorePassword;
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -97,9 +109,17 @@ public record GatewaySettings(String host, int port, Duration refreshAfter, Dura
         /** Bytes a connection may have waiting to be written before it is dropped as too slow (1 MiB). */
         public Builder maxOutboundBytes(long v) { maxOutboundBytes = v; return this; }
 
+        /** Serve {@code wss://} with the key and certificate in this PKCS12 or JKS key store. */
+        public Builder tls(java.nio.file.Path keyStore, String password) {
+            tlsKeyStore = keyStore;
+            tlsKeyStorePassword = password;
+            return this;
+        }
+
         public GatewaySettings build() {
             return new GatewaySettings(host, port, refreshAfter, warnAfter, maxConnectionAge, heartbeatTimeout, idleTimeout,
-                    speakerGrace, maxListeners, sessionsPerHour, joinsPerMinute, connectsPerMinute, maxOutboundBytes);
+                    speakerGrace, maxListeners, sessionsPerHour, joinsPerMinute, connectsPerMinute, maxOutboundBytes,
+                    tlsKeyStore, tlsKeyStorePassword);
         }
     }
 }

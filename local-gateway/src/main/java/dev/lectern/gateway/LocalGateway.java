@@ -86,7 +86,15 @@ public final class LocalGateway implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(16, Runtime.getRuntime().availableProcessors() * 8), 4);
         threads.setName("lectern-gateway");
         server = new Server(threads);
-        ServerConnector connector = new ServerConnector(server);
+        ServerConnector connector;
+        if (settings.tlsKeyStore() != null) {
+            org.eclipse.jetty.util.ssl.SslContextFactory.Server tls = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
+            tls.setKeyStorePath(settings.tlsKeyStore().toString());
+            tls.setKeyStorePassword(settings.tlsKeyStorePassword());
+            connector = new ServerConnector(server, tls);
+        } else {
+            connector = new ServerConnector(server);
+        }
         connector.setHost(settings.host());
         connector.setPort(settings.port());
         connector.setAcceptQueueSize(1024);
@@ -110,7 +118,7 @@ public final class LocalGateway implements AutoCloseable {
         });
         server.setHandler(upgrades);
         server.start();
-        uri = URI.create("ws://" + settings.host() + ":" + connector.getLocalPort());
+        uri = URI.create((settings.tlsKeyStore() != null ? "wss://" : "ws://") + settings.host() + ":" + connector.getLocalPort());
         return uri;
     }
 
