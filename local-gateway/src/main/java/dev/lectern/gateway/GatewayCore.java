@@ -57,6 +57,11 @@ final class GatewayCore {
     private final AtomicLong connIds = new AtomicLong();
     private final java.util.concurrent.Executor workers;
     private final AtomicLong slowClosed = new AtomicLong();
+    final java.util.concurrent.ConcurrentLinkedQueue<Refusal> refusals = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** When each connect attempt reached the gateway (epoch ms), refused by a fault or not: for storm figures. */
+    final java.util.concurrent.ConcurrentLinkedQueue<Long> acceptedAt = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Heartbeat arrival times of every connection that sent one, open or closed. */
+    final Map<Long, java.util.Queue<Long>> heartbeatLog = new ConcurrentHashMap<>();
 
     GatewayCore(GatewaySettings settings, TokenVerifier verifier, Translator translator, SessionIdGenerator ids,
                 ScheduledExecutorService timer, java.util.concurrent.Executor workers, Clock clock) {
@@ -126,6 +131,13 @@ final class GatewayCore {
         volatile boolean warned;
         final AtomicLong pending = new AtomicLong();
         final List<ScheduledFuture<?>> timers = new ArrayList<>();
+        final AtomicLong heartbeats = new AtomicLong();
+        final java.util.Queue<Long> heartbeatTimes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        /** Fault: the gateway neither sends to nor reads from it, and tells no one (a half-open link). */
+        volatile boolean silenced;
+        /** Fault: every frame to it is held back this long (order kept). */
+        volatile long delayMillis;
+        volatile String heldBackAudio;
 
         Conn(Peer peer, Role role, Session session, String user, LanguageCode language, ServerMessage first) {
             this.peer = peer;
@@ -146,6 +158,11 @@ final class GatewayCore {
 
     /** Validates a connect (protocol sections 1 and 4); the connection is live from {@link #opened}. */
     Conn accept(Map<String, String> query, String authorization, String remoteIp, Peer peer) throws Refusal {
+        acceptedAt.add(clock.millis());
+        Refusal injected = refusals.poll();
+        if (injected != null) {
+            throw injected;
+        }
         long now = clock.millis();
         String action = query.get("action");
         if (action == null || !Set.of("createSession", "joinSession", "refreshConnection").contains(action)) {
@@ -290,6 +307,9 @@ final class GatewayCore {
     // ---------------------------------------------------------------------- messages
 
     void received(Conn conn, String text) {
+        if (conn.silenced) {
+            return;
+        }
         long now = clock.millis();
         conn.lastFrameAt = now;
         ClientMessage message;
@@ -321,6 +341,9 @@ final class GatewayCore {
     }
 
     private void heartbeat(Conn conn, long now) {
+        conn.heartbeats.incrementAndGet();
+        conn.heartbeatTimes.add(now);
+        heartbeatLog.putIfAbsent(conn.id, conn.heartbeatTimes);
         conn.lastHeartbeatAt = now;
         send(conn, WireCodec.encode(new ServerMessage.HeartbeatAck(now, now)));
         long age = now - conn.connectedAt;
@@ -399,12 +422,41 @@ final class GatewayCore {
                             json = WireCodec.encode(new ServerMessage.AudioData(session.id, language, translated,
                                     SequenceNumber.of(seq), now));
                         }
-                        send(listener, json);
+                        sendAudio(listener, json);
                     }
                 }
             }
         }
     }
+
+    /** One audio frame to one listener, through the duplicate and reorder faults when they are on. */
+    private void sendAudio(Conn listener, String json) {
+        double dup = duplicateAudio;
+        double reorder = reorderAudio;
+        if (dup == 0 && reorder == 0 && listener.heldBackAudio == null) {
+            send(listener, json);
+            return;
+        }
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        String held = listener.heldBackAudio;
+        if (held != null) {
+            listener.heldBackAudio = null;
+            send(listener, json);
+            send(listener, held);
+            return;
+        }
+        if (random.nextDouble() < reorder) {
+            listener.heldBackAudio = json;
+            return;
+        }
+        send(listener, json);
+        if (random.nextDouble() < dup) {
+            send(listener, json);
+        }
+    }
+
+    volatile double duplicateAudio;
+    volatile double reorderAudio;
 
     private void control(Conn speaker, Kind kind, java.util.function.Consumer<Session> change, long now) {
         Session session = speaker.session;
@@ -535,7 +587,19 @@ final class GatewayCore {
 
     /** Writes a frame; a connection with too much unsent is dropped as too slow, so it never holds up the rest. */
     void send(Conn conn, String json) {
-        if (!conn.open) {
+        if (!conn.open || conn.silenced) {
+            return;
+        }
+        if (conn.delayMillis > 0) {
+            long delay = conn.delayMillis;
+            timer.schedule(() -> sendNow(conn, json), delay, TimeUnit.MILLISECONDS);
+            return;
+        }
+        sendNow(conn, json);
+    }
+
+    private void sendNow(Conn conn, String json) {
+        if (!conn.open || conn.silenced) {
             return;
         }
         long size = json.length();
@@ -635,6 +699,20 @@ final class GatewayCore {
     /** Connections open now. */
     int liveConnections() {
         return live.size();
+    }
+
+    /** The open connections, for fault injection. */
+    List<Conn> connections() {
+        return List.copyOf(live);
+    }
+
+    /** Forgets every session and drops every connection without a close frame: a restart that lost its state. */
+    void restart() {
+        for (Conn conn : List.copyOf(live)) {
+            conn.silenced = true;
+            conn.peer.disconnect();
+        }
+        sessions.clear();
     }
 
     Session session(SessionId id) {

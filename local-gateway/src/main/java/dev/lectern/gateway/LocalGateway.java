@@ -122,6 +122,14 @@ public final class LocalGateway implements AutoCloseable {
         return uri;
     }
 
+    /** Fault injection; available once started. */
+    public GatewayFaults faults() {
+        if (core == null) {
+            throw new IllegalStateException("start the gateway first");
+        }
+        return new GatewayFaults(core);
+    }
+
     /** The URI clients connect to, once started. */
     public URI uri() {
         return uri;

@@ -135,7 +135,8 @@ final class CognitoLocal implements AutoCloseable {
     void createUser(String poolId, String email, String password) {
         admin.adminCreateUser(r -> r.userPoolId(poolId).username(email).temporaryPassword(password + "-tmp")
                 .messageAction(MessageActionType.SUPPRESS)
-                .userAttributes(a -> a.name("email").value(email)));
+                .userAttributes(software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType.builder()
+                        .name("email").value(email).build()));
         admin.adminSetUserPassword(r -> r.userPoolId(poolId).username(email).password(password).permanent(true));
     }
 

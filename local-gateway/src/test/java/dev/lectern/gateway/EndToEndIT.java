@@ -131,7 +131,6 @@ class EndToEndIT {
                 countSamples.stream().mapToInt(Integer::intValue).min().orElse(-1),
                 countSamples.stream().mapToInt(Integer::intValue).max().orElse(-1));
         assertThat(worstExtraGapMs).as("longest extra gap between chunks, refreshes included").isLessThanOrEqualTo(2 * INTERVAL_MS);
-
         speaker.close();
         for (int l = 0; l < listeners.size(); l++) {
             assertThat(listeners.get(l).terminated().toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(EndReason.SESSION_ENDED);

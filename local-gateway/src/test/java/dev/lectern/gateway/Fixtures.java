@@ -20,15 +20,18 @@ final class Fixtures {
     static GatewaySettings.Builder gateway() {
         return GatewaySettings.builder().port(0)
                 .refreshAfter(Duration.ofSeconds(3)).warnAfter(Duration.ofSeconds(5)).maxConnectionAge(Duration.ofSeconds(8))
-                .heartbeatTimeout(Duration.ofSeconds(5)).idleTimeout(Duration.ofSeconds(20))
+                .heartbeatTimeout(Duration.ofSeconds(10)).idleTimeout(Duration.ofSeconds(20))
                 .connectsPerMinute(10_000).joinsPerMinute(10_000).sessionsPerHour(1_000);
     }
 
-    /** Client timings to match: heartbeat every second, refresh at 3 s (+1 s of grace), cutoff at 8 s. */
+    /**
+     * Client timings to match: heartbeat every 2 s (answer due within 1.5 s, which leaves room for a loaded
+     * CI machine), refresh at 3 s (+1 s of grace), cutoff at 8 s.
+     */
     static SessionSettings clientSettings() {
         return SessionSettings.builder()
-                .heartbeatInterval(Duration.ofSeconds(1)).heartbeatAckTimeout(Duration.ofMillis(900))
-                .silenceTimeout(Duration.ofSeconds(4)).refreshAfter(Duration.ofSeconds(3))
+                .heartbeatInterval(Duration.ofSeconds(2)).heartbeatAckTimeout(Duration.ofMillis(1500))
+                .silenceTimeout(Duration.ofSeconds(6)).refreshAfter(Duration.ofSeconds(3))
                 .selfRefreshGrace(Duration.ofSeconds(1)).maxConnectionAge(Duration.ofSeconds(8))
                 .confirmTimeout(Duration.ofSeconds(5)).refreshConfirmTimeout(Duration.ofSeconds(3))
                 .build();
