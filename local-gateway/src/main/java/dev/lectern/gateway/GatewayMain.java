@@ -42,6 +42,7 @@ public final class GatewayMain {
         OPTIONS.put("--connects-per-minute", "connects per address per minute (default 20)");
         OPTIONS.put("--tls-keystore", "serve wss:// with this PKCS12/JKS key store (default: plain ws://)");
         OPTIONS.put("--tls-password", "the key store's password");
+        OPTIONS.put("--admin-port", "serve fault injection over HTTP on 127.0.0.1 at this port (off unless given)");
         OPTIONS.put("--help", "print this help");
     }
 
@@ -76,6 +77,9 @@ public final class GatewayMain {
         }, "lectern-gateway-shutdown"));
         URI uri = gateway.start();
         System.out.println("Lectern gateway listening on " + uri);
+        if (gateway.adminUri() != null) {
+            System.out.println("Lectern gateway admin on " + gateway.adminUri() + " (loopback only)");
+        }
         System.out.flush();
         stopped.await();
     }
@@ -127,6 +131,7 @@ public final class GatewayMain {
                 case "--audience" -> audience = value;
                 case "--tls-keystore" -> tlsKeyStore = value;
                 case "--tls-password" -> tlsPassword = value;
+                case "--admin-port" -> b.adminPort(integer(option, value));
                 case "--refresh-after" -> b.refreshAfter(duration(option, value));
                 case "--warn-after" -> b.warnAfter(duration(option, value));
                 case "--max-connection-age" -> b.maxConnectionAge(duration(option, value));

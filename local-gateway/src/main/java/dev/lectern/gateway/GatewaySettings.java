@@ -10,7 +10,7 @@ import java.util.Objects;
 public record GatewaySettings(String host, int port, Duration refreshAfter, Duration warnAfter, Duration maxConnectionAge,
                               Duration heartbeatTimeout, Duration idleTimeout, Duration speakerGrace, int maxListeners,
                               int sessionsPerHour, int joinsPerMinute, int connectsPerMinute, long maxOutboundBytes,
-                              java.nio.file.Path tlsKeyStore, String tlsKeyStorePassword) {
+                              java.nio.file.Path tlsKeyStore, String tlsKeyStorePassword, int adminPort) {
 
     public GatewaySettings {
         Objects.requireNonNull(host, "host is null");
@@ -29,6 +29,7 @@ public record GatewaySettings(String host, int port, Duration refreshAfter, Dura
         check(connectsPerMinute >= 0, "connectsPerMinute", connectsPerMinute);
         check(maxOutboundBytes >= 64 * 1024, "maxOutboundBytes", maxOutboundBytes);
         check(tlsKeyStore == null || java.nio.file.Files.isReadable(tlsKeyStore), "tlsKeyStore", tlsKeyStore);
+        check(adminPort >= -1 && adminPort <= 65535, "adminPort", adminPort);
     }
 
     @Override
@@ -72,6 +73,7 @@ public record GatewaySettings(String host, int port, Duration refreshAfter, Dura
         b.maxOutboundBytes = maxOutboundBytes;
         b.tlsKeyStore = tlsKeyStore;
         b.tlsKeyStorePassword = tlsKeyStorePassword;
+        b.adminPort = adminPort;
         return b;
     }
 
@@ -92,6 +94,7 @@ public record GatewaySettings(String host, int port, Duration refreshAfter, Dura
         private long maxOutboundBytes = 1024 * 1024;
         private java.nio.file.Path tlsKeyStore;
         private String tlsKeyStorePassword;
+        private int adminPort = -1;
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -116,10 +119,16 @@ public record GatewaySettings(String host, int port, Duration refreshAfter, Dura
             return this;
         }
 
+        /** Serve the fault-injection admin endpoint on 127.0.0.1 at this port (0 picks one; default -1: off). */
+        public Builder adminPort(int v) {
+            adminPort = v;
+            return this;
+        }
+
         public GatewaySettings build() {
             return new GatewaySettings(host, port, refreshAfter, warnAfter, maxConnectionAge, heartbeatTimeout, idleTimeout,
                     speakerGrace, maxListeners, sessionsPerHour, joinsPerMinute, connectsPerMinute, maxOutboundBytes,
-                    tlsKeyStore, tlsKeyStorePassword);
+                    tlsKeyStore, tlsKeyStorePassword, adminPort);
         }
     }
 }

@@ -52,6 +52,8 @@ public final class LocalGateway implements AutoCloseable {
     private ScheduledExecutorService timer;
     private java.util.concurrent.ExecutorService workers;
     private Server server;
+    private Server admin;
+    private URI adminUri;
     private GatewayCore core;
     private URI uri;
 
@@ -119,7 +121,16 @@ public final class LocalGateway implements AutoCloseable {
         server.setHandler(upgrades);
         server.start();
         uri = URI.create((settings.tlsKeyStore() != null ? "wss://" : "ws://") + settings.host() + ":" + connector.getLocalPort());
+        if (settings.adminPort() >= 0) {
+            admin = AdminEndpoint.start(settings.adminPort(), new GatewayFaults(core));
+            adminUri = URI.create("http://127.0.0.1:" + ((ServerConnector) admin.getConnectors()[0]).getLocalPort());
+        }
         return uri;
+    }
+
+    /** The admin endpoint's base URI when {@code adminPort} is set, else null. */
+    public URI adminUri() {
+        return adminUri;
     }
 
     /** Fault injection; available once started. */
@@ -174,6 +185,10 @@ public final class LocalGateway implements AutoCloseable {
             return;
         }
         try {
+            if (admin != null) {
+                admin.stop();
+                admin = null;
+            }
             server.stop();
             timer.shutdownNow();
             workers.shutdownNow();

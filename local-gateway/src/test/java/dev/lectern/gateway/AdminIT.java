@@ -1,0 +1,95 @@
+package dev.lectern.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lectern.client.ListenerClient;
+import dev.lectern.client.SpeakerClient;
+import dev.lectern.domain.AudioChunk;
+import dev.lectern.domain.event.LecternEvent;
+import dev.lectern.testing.RecordingListener;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Faults over the loopback admin endpoint, and what the clients make of them. */
+class AdminIT {
+    static final Duration WAIT = Duration.ofSeconds(10);
+    final HttpClient http = HttpClient.newHttpClient();
+
+    HttpResponse<String> post(URI admin, String pathAndQuery) throws Exception {
+        return http.send(HttpRequest.newBuilder(admin.resolve(pathAndQuery)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void faultsOverHttpReachTheClientsWhichCopeWithEach() throws Exception {
+        try (LocalGateway gateway = LocalGateway.builder().settings(Fixtures.gateway().refreshAfter(Duration.ofMinutes(100))
+                .warnAfter(Duration.ofMinutes(105)).maxConnectionAge(Duration.ofMinutes(120)).adminPort(0).build()).build()) {
+            URI endpoint = gateway.start();
+            URI admin = gateway.adminUri();
+            assertThat(admin.getHost()).isEqualTo("127.0.0.1");
+            SpeakerClient speaker = Fixtures.speaker(endpoint, new RecordingListener());
+            String id = speaker.start().toCompletableFuture().get(10, TimeUnit.SECONDS).value();
+            RecordingListener events = new RecordingListener();
+            List<Long> heard = Collections.synchronizedList(new ArrayList<>());
+            ListenerClient listener = Fixtures.listener(endpoint, id, "es", events, (seq, audio) -> heard.add(seq.value()));
+            listener.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+            assertThat(post(admin, "/faults/malformed?role=listener").body()).isEqualTo("{\"affected\":1}");
+            assertThat(events.await(LecternEvent.FrameRejected.class, WAIT).totalRejected()).isEqualTo(1);
+            assertThat(post(admin, "/faults/unknown?role=listener").body()).isEqualTo("{\"affected\":1}");
+            assertThat(post(admin, "/faults/oversized?role=listener&bytes=40000").body()).isEqualTo("{\"affected\":1}");
+
+            // Duplicated and reordered audio: every chunk played once, in order.
+            post(admin, "/faults/duplicate?probability=0.3");
+            post(admin, "/faults/reorder?probability=0.3");
+            post(admin, "/faults/delay?role=listener&millis=300");
+            for (int i = 0; i < 100; i++) {
+                speaker.send(AudioChunk.silence(100));
+            }
+            long deadline = System.currentTimeMillis() + 10_000;
+            Object monitor = new Object();
+            synchronized (monitor) {
+                while (heard.size() < 100 && System.currentTimeMillis() < deadline) {
+                    monitor.wait(50);
+                }
+            }
+            List<Long> played = List.copyOf(heard);
+            assertThat(played).hasSize(100);
+            for (int i = 1; i < played.size(); i++) {
+                assertThat(played.get(i)).isEqualTo(played.get(i - 1) + 1);
+            }
+            long duplicates = listener.counters().duplicates();
+            assertThat(duplicates).isPositive();
+
+            // Refused reconnects honour Retry-After.
+            assertThat(post(admin, "/faults/refuse?count=1&status=429&retryAfter=2").body()).isEqualTo("{\"affected\":1}");
+            assertThat(post(admin, "/faults/drop?role=listener").body()).isEqualTo("{\"affected\":1}");
+            events.await(LecternEvent.Disconnected.class, WAIT);
+            LecternEvent.RetryScheduled afterRefusal = null;
+            while (afterRefusal == null) {
+                LecternEvent.RetryScheduled r = events.await(LecternEvent.RetryScheduled.class, WAIT);
+                if (r.cause().status() == 429) {
+                    afterRefusal = r;
+                }
+            }
+            assertThat(afterRefusal.delay()).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+            events.await(LecternEvent.Reconnected.class, WAIT);
+
+            assertThat(post(admin, "/faults/refuse?status=418").statusCode()).isEqualTo(400);
+            assertThat(http.send(HttpRequest.newBuilder(admin.resolve("/faults/drop")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+            System.out.printf("ADMIN malformed/unknown/oversized frames skipped (rejected %d), 100/100 chunks in order through "
+                            + "30%% duplication, 30%% reordering and 300 ms delay (%d duplicates discarded), 429 refusal waited %d ms%n",
+                    listener.counters().rejectedFrames(), duplicates, afterRefusal.delay().toMillis());
+            speaker.close();
+        }
+    }
+}
