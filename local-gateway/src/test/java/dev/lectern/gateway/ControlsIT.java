@@ -32,7 +32,7 @@ class ControlsIT {
         gateway = LocalGateway.builder().settings(Fixtures.gateway().refreshAfter(Duration.ofMinutes(100))
                 .warnAfter(Duration.ofMinutes(105)).maxConnectionAge(Duration.ofMinutes(120)).build()).build();
         endpoint = gateway.start();
-        speaker = Fixtures.speaker(endpoint, speakerEvents);
+        speaker = Fixtures.speaker(endpoint, speakerEvents, Fixtures.steady());
         id = speaker.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
@@ -45,7 +45,7 @@ class ControlsIT {
     @Test
     void pauseResumeAndMuteReachListenersAndTheSpeakerIsAcknowledged() throws Exception {
         RecordingListener events = new RecordingListener();
-        Fixtures.listener(endpoint, id.value(), "es", events, AudioSink.NONE).start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Fixtures.listener(endpoint, id.value(), "es", events, AudioSink.NONE, Fixtures.steady()).start().toCompletableFuture().get(10, TimeUnit.SECONDS);
         speaker.pause();
         events.await(LecternEvent.SessionPaused.class, WAIT);
         speakerEvents.await(LecternEvent.SessionPaused.class, WAIT);
@@ -65,7 +65,7 @@ class ControlsIT {
     @Test
     void languageChangeMovesTheListenerToTheOtherStream() throws Exception {
         RecordingListener events = new RecordingListener();
-        ListenerClient listener = Fixtures.listener(endpoint, id.value(), "es", events, AudioSink.NONE);
+        ListenerClient listener = Fixtures.listener(endpoint, id.value(), "es", events, AudioSink.NONE, Fixtures.steady());
         listener.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
         listener.changeLanguage("de");
         assertThat(events.await(LecternEvent.LanguageChanged.class, WAIT).language().value()).isEqualTo("de");
@@ -78,7 +78,7 @@ class ControlsIT {
     @Test
     void endingTheSessionEndsEveryListenerCleanly() throws Exception {
         RecordingListener events = new RecordingListener();
-        ListenerClient listener = Fixtures.listener(endpoint, id.value(), "es", events, AudioSink.NONE);
+        ListenerClient listener = Fixtures.listener(endpoint, id.value(), "es", events, AudioSink.NONE, Fixtures.steady());
         listener.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
         speaker.end("that's all");
         assertThat(events.await(LecternEvent.SessionEnded.class, WAIT).message()).isEqualTo("that's all");

@@ -37,6 +37,12 @@ final class Fixtures {
                 .build();
     }
 
+    /** The shrunk heartbeat timings without the shrunk refresh: for tests where a refresh would only get in the way. */
+    static SessionSettings steady() {
+        return clientSettings().toBuilder().refreshAfter(Duration.ofMinutes(100)).selfRefreshGrace(Duration.ofMinutes(1))
+                .maxConnectionAge(Duration.ofMinutes(120)).build();
+    }
+
     static SpeakerClient speaker(URI endpoint, LecternListener events) {
         return speaker(endpoint, events, clientSettings());
     }

@@ -53,11 +53,11 @@ class ReconnectIT {
 
     @Test
     void droppedListenerIsBackWithinASecondAndReportsWhatItMissed() throws Exception {
-        SpeakerClient speaker = Fixtures.speaker(endpoint, new RecordingListener());
+        SpeakerClient speaker = Fixtures.speaker(endpoint, new RecordingListener(), Fixtures.steady());
         String id = speaker.start().toCompletableFuture().get(10, TimeUnit.SECONDS).value();
         RecordingListener events = new RecordingListener();
         List<Long> heard = Collections.synchronizedList(new ArrayList<>());
-        ListenerClient listener = Fixtures.listener(endpoint, id, "es", events, (seq, audio) -> heard.add(seq.value()));
+        ListenerClient listener = Fixtures.listener(endpoint, id, "es", events, (seq, audio) -> heard.add(seq.value()), Fixtures.steady());
         listener.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
         talk.scheduleWithFixedDelay(() -> speaker.send(AudioChunk.silence(100)), 0, 100, TimeUnit.MILLISECONDS);
         events.await(LecternEvent.AudioReceived.class, WAIT);
@@ -84,11 +84,11 @@ class ReconnectIT {
     @Test
     void speakerKeepsCapturingOfflineResumesItsSessionAndListenersMissNothing() throws Exception {
         RecordingListener speakerEvents = new RecordingListener();
-        SpeakerClient speaker = Fixtures.speaker(endpoint, speakerEvents);
+        SpeakerClient speaker = Fixtures.speaker(endpoint, speakerEvents, Fixtures.steady());
         String id = speaker.start().toCompletableFuture().get(10, TimeUnit.SECONDS).value();
         RecordingListener events = new RecordingListener();
         List<Long> heard = Collections.synchronizedList(new ArrayList<>());
-        Fixtures.listener(endpoint, id, "es", events, (seq, audio) -> heard.add(seq.value())).start()
+        Fixtures.listener(endpoint, id, "es", events, (seq, audio) -> heard.add(seq.value()), Fixtures.steady()).start()
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
         gateway.faults().refuseNext(0, 503, Duration.ZERO);
         talk.scheduleWithFixedDelay(() -> speaker.send(AudioChunk.silence(100)), 0, 100, TimeUnit.MILLISECONDS);
@@ -125,10 +125,10 @@ class ReconnectIT {
     @Test
     void speakerWhoseSessionWasLostCreatesANewOneAndListenersOfTheOldOneEnd() throws Exception {
         RecordingListener speakerEvents = new RecordingListener();
-        SpeakerClient speaker = Fixtures.speaker(endpoint, speakerEvents);
+        SpeakerClient speaker = Fixtures.speaker(endpoint, speakerEvents, Fixtures.steady());
         String id = speaker.start().toCompletableFuture().get(10, TimeUnit.SECONDS).value();
         RecordingListener events = new RecordingListener();
-        ListenerClient listener = Fixtures.listener(endpoint, id, "es", events, AudioSink.NONE);
+        ListenerClient listener = Fixtures.listener(endpoint, id, "es", events, AudioSink.NONE, Fixtures.steady());
         listener.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
         gateway.faults().restart();
         LecternEvent.SessionReplaced replaced = speakerEvents.await(LecternEvent.SessionReplaced.class, WAIT);
@@ -143,9 +143,9 @@ class ReconnectIT {
 
     @Test
     void afterTheRetryBudgetReconnectFailedAndTheClientEndsCleanly() throws Exception {
-        SpeakerClient speaker = Fixtures.speaker(endpoint, new RecordingListener());
+        SpeakerClient speaker = Fixtures.speaker(endpoint, new RecordingListener(), Fixtures.steady());
         String id = speaker.start().toCompletableFuture().get(10, TimeUnit.SECONDS).value();
-        SessionSettings budget = Fixtures.clientSettings().toBuilder()
+        SessionSettings budget = Fixtures.steady().toBuilder()
                 .reconnectBackoff(new BackoffPolicy(Duration.ofMillis(100), 2.0, Duration.ofMillis(400), BackoffPolicy.Jitter.FULL, 3)).build();
         RecordingListener events = new RecordingListener();
         ListenerClient listener = ListenerClient.builder(ListenerConfig.builder().sessionId(id).targetLanguage("es").settings(budget).build())
@@ -163,7 +163,7 @@ class ReconnectIT {
 
     @Test
     void queueOverflowWhileOfflineIsReportedAndNothingElseIsLost() throws Exception {
-        SessionSettings small = Fixtures.clientSettings().toBuilder().sendQueueCapacity(Duration.ofMillis(500))
+        SessionSettings small = Fixtures.steady().toBuilder().sendQueueCapacity(Duration.ofMillis(500))
                 .reconnectBackoff(new BackoffPolicy(Duration.ofSeconds(2), 1.0, Duration.ofSeconds(2), BackoffPolicy.Jitter.NONE, 0)).build();
         RecordingListener speakerEvents = new RecordingListener();
         SpeakerClient speaker = SpeakerClient.builder(SpeakerConfig.builder().sourceLanguage("en").settings(small).build())
@@ -175,13 +175,16 @@ class ReconnectIT {
         speakerEvents.await(LecternEvent.Reconnected.class, WAIT); // two seconds offline: 20 chunks, 5 fit the queue
         talk.shutdownNow();
         talk.awaitTermination(5, TimeUnit.SECONDS);
-        long reported = speakerEvents.events(LecternEvent.AudioDropped.class).stream()
-                .filter(d -> d.reason() == DropReason.QUEUE_FULL).mapToLong(LecternEvent.AudioDropped::chunks).sum();
-        var c = speaker.counters();
-        System.out.printf("RECONNECT speaker offline 2 s with a 0.5 s queue: captured %d, sent %d, dropped %d (reported QUEUE_FULL %d)%n",
-                c.captured(), c.sent(), c.dropped(), reported);
-        assertThat(reported).isPositive().isEqualTo(c.dropped());
-        assertThat(c.captured()).isEqualTo(c.sent() + c.dropped());
         speaker.close();
+        speaker.terminated().toCompletableFuture().get(10, TimeUnit.SECONDS); // every event delivered by now
+        long queueFull = speakerEvents.events(LecternEvent.AudioDropped.class).stream()
+                .filter(d -> d.reason() == DropReason.QUEUE_FULL).mapToLong(LecternEvent.AudioDropped::chunks).sum();
+        long reported = speakerEvents.events(LecternEvent.AudioDropped.class).stream().mapToLong(LecternEvent.AudioDropped::chunks).sum();
+        var c = speaker.counters();
+        System.out.printf("RECONNECT speaker offline 2 s with a 0.5 s queue: captured %d, sent %d, dropped %d (reported %d, %d of them QUEUE_FULL)%n",
+                c.captured(), c.sent(), c.dropped(), reported, queueFull);
+        assertThat(queueFull).isPositive();
+        assertThat(reported).isEqualTo(c.dropped());
+        assertThat(c.captured()).isEqualTo(c.sent() + c.dropped());
     }
 }
