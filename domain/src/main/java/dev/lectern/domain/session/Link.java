@@ -13,41 +13,46 @@ import java.util.Objects;
  * @param previousHeartbeatAt when the one before went out, or -1 (at most two in any heartbeat window)
  * @param lastAudioAt when the last audio frame arrived on it (listener), or -1
  * @param probedAudioAt the {@code lastAudioAt} a stall probe was sent for, so one stall gets one probe
+ * @param nextHeartbeatAt when the heartbeat timer is due
  * @param language the audio stream it carries (listener), as asked for when it was opened
  * @param refreshBlocked a refresh failed for good: keep this connection until the cutoff
  */
 public record Link(ConnectionId id, long openedAt, long lastFrameAt, long heartbeatSentAt, long previousHeartbeatAt,
-                   long lastAudioAt, long probedAudioAt, LanguageCode language, boolean refreshBlocked) {
+                   long lastAudioAt, long probedAudioAt, long nextHeartbeatAt, LanguageCode language, boolean refreshBlocked) {
     public Link {
         Objects.requireNonNull(id, "id is null");
     }
 
-    static Link confirmed(ConnectionId id, long now, LanguageCode language) {
-        return new Link(id, now, now, -1, -1, -1, -1, language, false);
+    static Link confirmed(ConnectionId id, long now, LanguageCode language, long nextHeartbeatAt) {
+        return new Link(id, now, now, -1, -1, -1, -1, nextHeartbeatAt, language, false);
     }
 
     Link heard(long now) {
-        return new Link(id, openedAt, now, heartbeatSentAt, previousHeartbeatAt, lastAudioAt, probedAudioAt, language, refreshBlocked);
+        return new Link(id, openedAt, now, heartbeatSentAt, previousHeartbeatAt, lastAudioAt, probedAudioAt, nextHeartbeatAt, language, refreshBlocked);
     }
 
     Link heardAudio(long now) {
-        return new Link(id, openedAt, now, heartbeatSentAt, previousHeartbeatAt, now, probedAudioAt, language, refreshBlocked);
+        return new Link(id, openedAt, now, heartbeatSentAt, previousHeartbeatAt, now, probedAudioAt, nextHeartbeatAt, language, refreshBlocked);
     }
 
     Link heartbeatSent(long now) {
-        return new Link(id, openedAt, lastFrameAt, now, heartbeatSentAt, lastAudioAt, probedAudioAt, language, refreshBlocked);
+        return new Link(id, openedAt, lastFrameAt, now, heartbeatSentAt, lastAudioAt, probedAudioAt, nextHeartbeatAt, language, refreshBlocked);
     }
 
     Link probed(long now) {
-        return new Link(id, openedAt, lastFrameAt, now, heartbeatSentAt, lastAudioAt, lastAudioAt, language, refreshBlocked);
+        return new Link(id, openedAt, lastFrameAt, now, heartbeatSentAt, lastAudioAt, lastAudioAt, nextHeartbeatAt, language, refreshBlocked);
     }
 
     Link blockRefresh() {
-        return new Link(id, openedAt, lastFrameAt, heartbeatSentAt, previousHeartbeatAt, lastAudioAt, probedAudioAt, language, true);
+        return new Link(id, openedAt, lastFrameAt, heartbeatSentAt, previousHeartbeatAt, lastAudioAt, probedAudioAt, nextHeartbeatAt, language, true);
     }
 
     Link withLanguage(LanguageCode value) {
-        return new Link(id, openedAt, lastFrameAt, heartbeatSentAt, previousHeartbeatAt, lastAudioAt, probedAudioAt, value, refreshBlocked);
+        return new Link(id, openedAt, lastFrameAt, heartbeatSentAt, previousHeartbeatAt, lastAudioAt, probedAudioAt, nextHeartbeatAt, value, refreshBlocked);
+    }
+
+    Link heartbeatDue(long at) {
+        return new Link(id, openedAt, lastFrameAt, heartbeatSentAt, previousHeartbeatAt, lastAudioAt, probedAudioAt, at, language, refreshBlocked);
     }
 
     /** Whether a heartbeat may go out at {@code now} without a third one in {@code window}. */

@@ -384,7 +384,7 @@ public final class SessionMachine {
                 notify(new LecternEvent.Reconnected(c.attempt()));
             }
             ctx = ctx.withEverActive();
-            Link link = Link.confirmed(c.connection(), now, streamLanguage);
+            Link link = Link.confirmed(c.connection(), now, streamLanguage, now + ctx.settings().heartbeatInterval().toMillis());
             startLinkTimers(ctx);
             ctx = flushQueue(ctx, link);
             if (ctx.speaker() && ctx.paused()) {
@@ -478,20 +478,33 @@ public final class SessionMachine {
                     long window = heartbeatWindow(settings);
                     if (!link.mayHeartbeat(now, window)) {
                         // A stall probe went out recently: keep to two heartbeats per window.
-                        emit(new Effect.StartTimer(TimerKey.HEARTBEAT, Duration.ofMillis(link.previousHeartbeatAt() + window - now)));
-                        return connectedState(ctx, link, cand);
+                        long at = link.previousHeartbeatAt() + window;
+                        emit(new Effect.StartTimer(TimerKey.HEARTBEAT, Duration.ofMillis(at - now)));
+                        return connectedState(ctx, link.heartbeatDue(at), cand);
                     }
                     emit(new Effect.Transmit(link.id(), new ClientMessage.Heartbeat(now)));
                     emit(new Effect.StartTimer(TimerKey.HEARTBEAT_ACK, settings.heartbeatAckTimeout()));
                     // While audio flows it proves the link already: one heartbeat a window, keeping the
                     // second for a probe the moment the audio stops.
                     boolean streaming = link.lastAudioAt() >= 0 && now - link.lastAudioAt() < settings.heartbeatInterval().toMillis();
-                    emit(new Effect.StartTimer(TimerKey.HEARTBEAT, streaming ? Duration.ofMillis(window) : settings.heartbeatInterval()));
-                    return connectedState(ctx, link.heartbeatSent(now), cand);
+                    long next = streaming ? window : settings.heartbeatInterval().toMillis();
+                    emit(new Effect.StartTimer(TimerKey.HEARTBEAT, Duration.ofMillis(next)));
+                    return connectedState(ctx, link.heartbeatSent(now).heartbeatDue(now + next), cand);
                 }
                 case AUDIO_WATCH -> {
                     emit(new Effect.StartTimer(TimerKey.AUDIO_WATCH, AUDIO_WATCH_PERIOD));
                     long silentFor = now - link.lastAudioAt();
+                    long interval = settings.heartbeatInterval().toMillis();
+                    if (!ctx.speaker() && link.lastAudioAt() >= 0 && silentFor >= interval && link.heartbeatSentAt() >= 0) {
+                        // Audio has stopped for good (a pause, a silent speaker): back to a heartbeat every
+                        // interval, so an idle link is found as fast as any other.
+                        long earliest = Math.max(link.heartbeatSentAt() + interval,
+                                link.previousHeartbeatAt() < 0 ? 0 : link.previousHeartbeatAt() + heartbeatWindow(settings));
+                        if (link.nextHeartbeatAt() > earliest) {
+                            emit(new Effect.StartTimer(TimerKey.HEARTBEAT, Duration.ofMillis(Math.max(0, earliest - now))));
+                            return connectedState(ctx, link.heartbeatDue(earliest), cand);
+                        }
+                    }
                     if (ctx.speaker() || ctx.paused() || link.lastAudioAt() < 0 || link.probedAudioAt() == link.lastAudioAt()
                             || silentFor < settings.audioStallTimeout().toMillis()
                             || !link.mayHeartbeat(now, heartbeatWindow(settings))) {
@@ -681,7 +694,7 @@ public final class SessionMachine {
         private SessionState switchOver(Context ctx, Link old, Candidate cand) {
             emit(new Effect.CancelTimer(TimerKey.REFRESH_CONFIRM));
             emit(new Effect.CancelTimer(TimerKey.HEARTBEAT_ACK));
-            Link link = Link.confirmed(cand.id(), now, cand.language());
+            Link link = Link.confirmed(cand.id(), now, cand.language(), now + ctx.settings().heartbeatInterval().toMillis());
             startLinkTimers(ctx);
             ctx = flushQueue(ctx, link);
             emit(new Effect.Close(old.id(), CLOSE_NORMAL, "Connection refresh"));

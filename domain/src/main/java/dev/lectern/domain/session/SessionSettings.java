@@ -31,7 +31,7 @@ public record SessionSettings(
 
     public static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
-    public static final Duration DEFAULT_HEARTBEAT_ACK_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_HEARTBEAT_ACK_TIMEOUT = Duration.ofSeconds(8);
     public static final Duration DEFAULT_SILENCE_TIMEOUT = Duration.ofSeconds(90);
     public static final Duration DEFAULT_REFRESH_AFTER = Duration.ofMinutes(100);
     public static final Duration DEFAULT_SELF_REFRESH_GRACE = Duration.ofMinutes(1);
@@ -44,7 +44,7 @@ public record SessionSettings(
     public static final Duration DEFAULT_SEND_QUEUE_CAPACITY = Duration.ofSeconds(30);
     public static final Duration DEFAULT_JITTER_BUFFER_CAPACITY = Duration.ofSeconds(5);
     public static final Duration DEFAULT_REORDER_WAIT = Duration.ofSeconds(1);
-    public static final Duration DEFAULT_AUDIO_STALL_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_AUDIO_STALL_TIMEOUT = Duration.ofMillis(1500);
     public static final Duration DEFAULT_PROBE_ACK_TIMEOUT = Duration.ofMillis(2000);
 
     public SessionSettings {
@@ -134,7 +134,7 @@ public record SessionSettings(
             return this;
         }
 
-        /** A heartbeat unanswered this long, with no other frame either, means the link is dead (10 s). */
+        /** A heartbeat unanswered this long, with no other frame either, means the link is dead (8 s). */
         public Builder heartbeatAckTimeout(Duration value) {
             heartbeatAckTimeout = value;
             return this;
@@ -198,7 +198,7 @@ public record SessionSettings(
             return this;
         }
 
-        /** A listener whose audio stops this long without a pause probes its link (default 2 s). */
+        /** A listener whose audio stops this long without a pause probes its link (default 1.5 s). */
         public Builder audioStallTimeout(Duration value) {
             audioStallTimeout = value;
             return this;

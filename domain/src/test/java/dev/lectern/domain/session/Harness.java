@@ -30,6 +30,8 @@ final class Harness {
     boolean tokenPending;
     boolean lastTokenForced;
     final List<Sent> sent = new ArrayList<>();
+    /** When each heartbeat went out, by connection: at the step that sent it, not at the end of an advance. */
+    final Map<ConnectionId, List<Long>> heartbeats = new LinkedHashMap<>();
     final List<LecternEvent> events = new ArrayList<>();
     final List<Long> played = new ArrayList<>();
     final List<Effect> allEffects = new ArrayList<>();
@@ -87,6 +89,9 @@ final class Harness {
             lastTokenForced = f.forceRenew();
         } else if (effect instanceof Effect.Transmit t) {
             sent.add(new Sent(t.id(), t.message()));
+            if (t.message() instanceof ClientMessage.Heartbeat) {
+                heartbeats.computeIfAbsent(t.id(), k -> new ArrayList<>()).add(now);
+            }
             if (answerHeartbeats && t.message() instanceof ClientMessage.Heartbeat && open.contains(t.id())) {
                 acksDue.add(t.id());
             }
