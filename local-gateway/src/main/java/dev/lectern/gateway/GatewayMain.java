@@ -6,11 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code java -jar local-gateway/target/lectern-gateway.jar [options]}: runs the gateway until SIGTERM or
@@ -18,7 +15,6 @@ import java.util.regex.Pattern;
  * connections.
  */
 public final class GatewayMain {
-    private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)$");
 
     /** Every option with its help text; the defaults come from protocol section 5. */
     static final Map<String, String> OPTIONS = new LinkedHashMap<>();
@@ -165,17 +161,11 @@ public final class GatewayMain {
     }
 
     static Duration duration(String option, String value) {
-        Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
+        try {
+            return Durations.parse(value);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(option + " must be a duration like 90s, 100m or 2h, was: " + value);
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        };
     }
 
     private static int integer(String option, String value) {

@@ -10,13 +10,9 @@ import dev.lectern.domain.session.LecternError;
 import dev.lectern.domain.session.SessionMachine;
 import dev.lectern.domain.session.SessionState;
 import dev.lectern.port.AudioSink;
-import dev.lectern.port.Scheduler;
-import dev.lectern.port.Transport;
-import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 
 /**
  * A listener: joins a session anonymously, plays the translated audio in order through its jitter
@@ -29,16 +25,9 @@ public final class ListenerClient implements AutoCloseable {
     private LecternError lastError; // lane-confined
 
     private ListenerClient(Builder b) {
-        long seed = b.seed != null ? b.seed : new SecureRandom().nextLong();
-        this.engine = SessionEngine.builder()
-                .initial(SessionMachine.listener(b.config.settings(), b.config.sessionId(), b.config.targetLanguage(), seed))
-                .transport(Objects.requireNonNull(b.transport, "transport is null"))
+        this.engine = b.engine(SessionMachine.listener(b.config.settings(), b.config.sessionId(), b.config.targetLanguage(),
+                        b.seedOrRandom()), "lectern-listener", this::onEvent)
                 .sink(b.sink)
-                .scheduler(b.scheduler)
-                .eventExecutor(b.eventExecutor)
-                .listener(b.listener)
-                .tap(this::onEvent)
-                .threadName("lectern-listener")
                 .build();
     }
 
@@ -99,47 +88,17 @@ public final class ListenerClient implements AutoCloseable {
     }
 
     /** Builder; the transport is required. */
-    public static final class Builder {
+    public static final class Builder extends ClientBuilder<Builder> {
         private final ListenerConfig config;
-        private Transport transport;
         private AudioSink sink;
-        private Scheduler scheduler;
-        private Executor eventExecutor;
-        private LecternListener listener;
-        private Long seed;
 
         private Builder(ListenerConfig config) {
             this.config = config;
         }
 
-        public Builder transport(Transport value) {
-            transport = value;
-            return this;
-        }
-
         /** Optional: where audio is played; by default it is only reported as events. */
         public Builder audioSink(AudioSink value) {
             sink = value;
-            return this;
-        }
-
-        public Builder scheduler(Scheduler value) {
-            scheduler = value;
-            return this;
-        }
-
-        public Builder eventExecutor(Executor value) {
-            eventExecutor = value;
-            return this;
-        }
-
-        public Builder listener(LecternListener value) {
-            listener = value;
-            return this;
-        }
-
-        public Builder seed(long value) {
-            seed = value;
             return this;
         }
 

@@ -13,15 +13,11 @@ import dev.lectern.domain.session.LecternError;
 import dev.lectern.domain.session.SessionMachine;
 import dev.lectern.domain.session.SessionState;
 import dev.lectern.port.AudioSource;
-import dev.lectern.port.Scheduler;
 import dev.lectern.port.TokenProvider;
-import dev.lectern.port.Transport;
-import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 
 /**
  * A speaker: signs in through its {@link TokenProvider}, creates a session, streams audio, pauses,
@@ -48,16 +44,9 @@ public final class SpeakerClient implements AutoCloseable {
 
     private SpeakerClient(Builder b) {
         this.source = b.source;
-        long seed = b.seed != null ? b.seed : new SecureRandom().nextLong();
-        this.engine = SessionEngine.builder()
-                .initial(SessionMachine.speaker(b.config.settings(), b.config.createParams(), seed))
-                .transport(Objects.requireNonNull(b.transport, "transport is null"))
+        this.engine = b.engine(SessionMachine.speaker(b.config.settings(), b.config.createParams(), b.seedOrRandom()),
+                        "lectern-speaker", this::onEvent)
                 .tokens(Objects.requireNonNull(b.tokens, "tokenProvider is null"))
-                .scheduler(b.scheduler)
-                .eventExecutor(b.eventExecutor)
-                .listener(b.listener)
-                .tap(this::onEvent)
-                .threadName("lectern-speaker")
                 .build();
     }
 
@@ -179,25 +168,16 @@ public final class SpeakerClient implements AutoCloseable {
     private LecternError lastError; // lane-confined: written only from onEvent
 
     /** Builder; transport and token provider are required. */
-    public static final class Builder {
+    public static final class Builder extends ClientBuilder<Builder> {
         private final SpeakerConfig config;
-        private Transport transport;
         private TokenProvider tokens;
         private AudioSource source;
-        private Scheduler scheduler;
-        private Executor eventExecutor;
-        private LecternListener listener;
-        private Long seed;
 
         private Builder(SpeakerConfig config) {
             this.config = config;
         }
 
-        public Builder transport(Transport value) {
-            transport = value;
-            return this;
-        }
-
+        /** Required: where the speaker's ID tokens come from ({@code CognitoTokenProvider}). */
         public Builder tokenProvider(TokenProvider value) {
             tokens = value;
             return this;
@@ -206,29 +186,6 @@ public final class SpeakerClient implements AutoCloseable {
         /** Optional: a source the client starts on {@link #start()} and stops at the end. */
         public Builder audioSource(AudioSource value) {
             source = value;
-            return this;
-        }
-
-        /** Optional: a scheduler the host owns (tests pass a virtual one). */
-        public Builder scheduler(Scheduler value) {
-            scheduler = value;
-            return this;
-        }
-
-        /** Optional: where events are delivered; by default one daemon thread for this client. */
-        public Builder eventExecutor(Executor value) {
-            eventExecutor = value;
-            return this;
-        }
-
-        public Builder listener(LecternListener value) {
-            listener = value;
-            return this;
-        }
-
-        /** Optional: fixes the jitter draws, for reproducible tests. */
-        public Builder seed(long value) {
-            seed = value;
             return this;
         }
 
