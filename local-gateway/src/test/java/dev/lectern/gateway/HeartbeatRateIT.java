@@ -64,7 +64,8 @@ class HeartbeatRateIT {
             System.out.printf("HEARTBEATS %d over %d connections in 12 s; tightest span of three consecutive: %d ms (window %d ms)%n",
                     total, times.size(), tightest, window);
             assertThat(total).as("enough heartbeats to mean something").isGreaterThanOrEqualTo(10);
-            assertThat(tightest).isNotEqualTo(Long.MAX_VALUE).isGreaterThanOrEqualTo(window - 100);
+            // Measured where the heartbeats arrive: allow a quarter second of delivery jitter on a loaded machine.
+            assertThat(tightest).isNotEqualTo(Long.MAX_VALUE).isGreaterThanOrEqualTo(window - 250);
             speaker.close();
         }
     }
