@@ -12,7 +12,6 @@ import dev.lectern.domain.message.BroadcastState;
 import dev.lectern.domain.message.ClientMessage;
 import dev.lectern.domain.message.ServerMessage;
 import dev.lectern.domain.message.ServerMessage.BroadcastChanged.Kind;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -667,9 +666,5 @@ public final class WireCodec {
 
     private static String truncate(String s) {
         return s.length() <= 64 ? s : s.substring(0, 64) + "...";
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

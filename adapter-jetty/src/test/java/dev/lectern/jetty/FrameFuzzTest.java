@@ -19,7 +19,6 @@ import dev.lectern.port.TransportListener;
 import dev.lectern.testing.ManualScheduler;
 import dev.lectern.testing.RecordingListener;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -165,9 +164,5 @@ class FrameFuzzTest {
                 SequenceNumber.of(1_000_000), 1L)));
         clock.advance(Duration.ofSeconds(2));
         assertThat(events.events(dev.lectern.domain.event.LecternEvent.AudioReceived.class)).isNotEmpty();
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }
