@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,9 +40,5 @@ public record TokenClaims(Instant expiresAt, String subject) {
         }
         Matcher sub = SUB.matcher(payload);
         return new TokenClaims(Instant.ofEpochSecond(Long.parseLong(exp.group(1))), sub.find() ? sub.group(1) : null);
-    }
-
-    public Optional<String> subjectIfPresent() {
-        return Optional.ofNullable(subject);
     }
 }

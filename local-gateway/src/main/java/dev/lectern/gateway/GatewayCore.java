@@ -131,7 +131,6 @@ final class GatewayCore {
         volatile boolean warned;
         final AtomicLong pending = new AtomicLong();
         final List<ScheduledFuture<?>> timers = new ArrayList<>();
-        final AtomicLong heartbeats = new AtomicLong();
         final java.util.Queue<Long> heartbeatTimes = new java.util.concurrent.ConcurrentLinkedQueue<>();
         /** Fault: the gateway neither sends to nor reads from it, and tells no one (a half-open link). */
         volatile boolean silenced;
@@ -341,7 +340,6 @@ final class GatewayCore {
     }
 
     private void heartbeat(Conn conn, long now) {
-        conn.heartbeats.incrementAndGet();
         conn.heartbeatTimes.add(now);
         heartbeatLog.putIfAbsent(conn.id, conn.heartbeatTimes);
         conn.lastHeartbeatAt = now;

@@ -119,13 +119,4 @@ public final class GatewayFaults {
     public List<List<Long>> heartbeatTimes() {
         return core.heartbeatLog.values().stream().map(q -> List.copyOf(q)).toList();
     }
-
-    /** Heartbeats each open connection has sent, by connection (role, session, language). */
-    public Map<ConnectionInfo, Long> heartbeatsByConnection() {
-        Map<ConnectionInfo, Long> out = new java.util.LinkedHashMap<>();
-        for (GatewayCore.Conn c : core.connections()) {
-            out.put(new ConnectionInfo(c.role, c.session.id, c.language), c.heartbeats.get());
-        }
-        return out;
-    }
 }

@@ -6,12 +6,10 @@ import dev.lectern.domain.event.LecternEvent;
 import dev.lectern.domain.session.Counters;
 import dev.lectern.domain.session.EndReason;
 import dev.lectern.domain.session.Input;
-import dev.lectern.domain.session.LecternError;
 import dev.lectern.domain.session.SessionMachine;
 import dev.lectern.domain.session.SessionState;
 import dev.lectern.port.AudioSink;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -21,12 +19,12 @@ import java.util.concurrent.CompletionStage;
  */
 public final class ListenerClient implements AutoCloseable {
     private final SessionEngine engine;
-    private final CompletableFuture<LecternEvent.SessionJoined> joined = new CompletableFuture<>();
-    private LecternError lastError; // lane-confined
+    private final StartOutcome<LecternEvent.SessionJoined> joined = new StartOutcome<>(
+            e -> e instanceof LecternEvent.SessionJoined j ? j : null, "listener ended before joining");
 
     private ListenerClient(Builder b) {
         this.engine = b.engine(SessionMachine.listener(b.config.settings(), b.config.sessionId(), b.config.targetLanguage(),
-                        b.seedOrRandom()), "lectern-listener", this::onEvent)
+                        b.seedOrRandom()), "lectern-listener", joined::onEvent)
                 .sink(b.sink)
                 .build();
     }
@@ -38,7 +36,7 @@ public final class ListenerClient implements AutoCloseable {
     /** Joins; the stage completes on {@code sessionJoined} or fails if the client ends first. */
     public CompletionStage<LecternEvent.SessionJoined> start() {
         engine.submit(new Input.Start());
-        return joined;
+        return joined.future();
     }
 
     /**
@@ -71,20 +69,6 @@ public final class ListenerClient implements AutoCloseable {
     @Override
     public void close() {
         engine.close();
-    }
-
-    private void onEvent(LecternEvent event) {
-        if (event instanceof LecternEvent.SessionJoined j) {
-            joined.complete(j);
-        } else if (event instanceof LecternEvent.Error e && !joined.isDone() && e.error().permanent()) {
-            lastError = e.error();
-        } else if (event instanceof LecternEvent.ReconnectFailed f) {
-            lastError = f.lastError();
-        } else if (event instanceof LecternEvent.Closed closed) {
-            joined.completeExceptionally(new LecternException("listener ended before joining: " + closed.reason()
-                    + (lastError == null ? "" : " (" + lastError.code() + ": " + lastError.message() + ")"),
-                    lastError, closed.reason()));
-        }
     }
 
     /** Builder; the transport is required. */

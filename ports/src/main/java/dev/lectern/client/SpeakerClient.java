@@ -9,14 +9,12 @@ import dev.lectern.domain.message.ClientMessage;
 import dev.lectern.domain.session.Counters;
 import dev.lectern.domain.session.EndReason;
 import dev.lectern.domain.session.Input;
-import dev.lectern.domain.session.LecternError;
 import dev.lectern.domain.session.SessionMachine;
 import dev.lectern.domain.session.SessionState;
 import dev.lectern.port.AudioSource;
 import dev.lectern.port.TokenProvider;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -40,7 +38,9 @@ public final class SpeakerClient implements AutoCloseable {
 
     private final SessionEngine engine;
     private final AudioSource source;
-    private final CompletableFuture<SessionId> created = new CompletableFuture<>();
+    private final StartOutcome<SessionId> created = new StartOutcome<>(
+            e -> e instanceof LecternEvent.SessionCreated c ? c.sessionId() : null,
+            "speaker ended before the session was created");
 
     private SpeakerClient(Builder b) {
         this.source = b.source;
@@ -64,7 +64,7 @@ public final class SpeakerClient implements AutoCloseable {
         if (source != null) {
             source.start(this::send);
         }
-        return created;
+        return created.future();
     }
 
     /**
@@ -149,23 +149,11 @@ public final class SpeakerClient implements AutoCloseable {
     }
 
     private void onEvent(LecternEvent event) {
-        if (event instanceof LecternEvent.SessionCreated c) {
-            created.complete(c.sessionId());
-        } else if (event instanceof LecternEvent.Error e && !created.isDone() && e.error().permanent()) {
-            lastError = e.error();
-        } else if (event instanceof LecternEvent.ReconnectFailed f) {
-            lastError = f.lastError();
-        } else if (event instanceof LecternEvent.Closed closed) {
-            created.completeExceptionally(new LecternException("speaker ended before the session was created: "
-                    + closed.reason() + (lastError == null ? "" : " (" + lastError.code() + ": " + lastError.message() + ")"),
-                    lastError, closed.reason()));
-            if (source != null) {
-                source.stop();
-            }
+        created.onEvent(event);
+        if (event instanceof LecternEvent.Closed && source != null) {
+            source.stop();
         }
     }
-
-    private LecternError lastError; // lane-confined: written only from onEvent
 
     /** Builder; transport and token provider are required. */
     public static final class Builder extends ClientBuilder<Builder> {

@@ -119,11 +119,6 @@ public final class SessionEngine implements AutoCloseable {
         return terminated;
     }
 
-    /** Connections the engine still holds (open, opening or closing). */
-    public int openConnections() {
-        return connections.size();
-    }
-
     /**
      * Ends the client (a speaker ends its session, a listener leaves) and waits briefly for it to finish,
      * unless called from the lane or from an event callback, where waiting could not end.
