@@ -6,8 +6,16 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /** The rules over every module's production classes. */
-@AnalyzeClasses(packages = "dev.lectern", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "dev.lectern", importOptions = {ImportOption.DoNotIncludeTests.class, ArchitectureTest.NoTestJars.class})
 class ArchitectureTest {
+    /** Test jars (the ports test-jar, with the shared contract and log guard) are test code too. */
+    static final class NoTestJars implements ImportOption {
+        @Override
+        public boolean includes(com.tngtech.archunit.core.importer.Location location) {
+            return !location.contains("-tests.jar");
+        }
+    }
+
     @ArchTest
     static final ArchRule domain_may_use_only_its_own_packages_and_java_lang_util_time =
             LecternArchitecture.domain_may_use_only_its_own_packages_and_java_lang_util_time;
