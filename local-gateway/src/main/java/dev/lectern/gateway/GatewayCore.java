@@ -58,14 +58,12 @@ final class GatewayCore {
     private final java.util.concurrent.Executor workers;
     private final AtomicLong slowClosed = new AtomicLong();
     final java.util.concurrent.ConcurrentLinkedQueue<Refusal> refusals = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    /** When each connect attempt reached the gateway (epoch ms), refused by a fault or not: for storm figures. */
-    final java.util.concurrent.ConcurrentLinkedQueue<Long> acceptedAt = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    /** Heartbeat arrival times of every connection that sent one, open or closed. */
-    final Map<Long, java.util.Queue<Long>> heartbeatLog = new ConcurrentHashMap<>();
+    private final GatewayObserver observer;
 
     GatewayCore(GatewaySettings settings, TokenVerifier verifier, Translator translator, SessionIdGenerator ids,
-                ScheduledExecutorService timer, java.util.concurrent.Executor workers, Clock clock) {
+                ScheduledExecutorService timer, java.util.concurrent.Executor workers, Clock clock, GatewayObserver observer) {
         this.settings = settings;
+        this.observer = observer;
         this.workers = workers;
         this.verifier = verifier;
         this.translator = translator;
@@ -131,7 +129,6 @@ final class GatewayCore {
         volatile boolean warned;
         final AtomicLong pending = new AtomicLong();
         final List<ScheduledFuture<?>> timers = new ArrayList<>();
-        final java.util.Queue<Long> heartbeatTimes = new java.util.concurrent.ConcurrentLinkedQueue<>();
         /** Fault: the gateway neither sends to nor reads from it, and tells no one (a half-open link). */
         volatile boolean silenced;
         /** Fault: every frame to it is held back this long (order kept). */
@@ -157,7 +154,7 @@ final class GatewayCore {
 
     /** Validates a connect (protocol sections 1 and 4); the connection is live from {@link #opened}. */
     Conn accept(Map<String, String> query, String authorization, String remoteIp, Peer peer) throws Refusal {
-        acceptedAt.add(clock.millis());
+        observer.connectAttempt(clock.millis());
         Refusal injected = refusals.poll();
         if (injected != null) {
             throw injected;
@@ -295,10 +292,14 @@ final class GatewayCore {
         conn.open = true;
         live.add(conn);
         synchronized (conn.timers) {
-            conn.timers.add(timer.schedule(() -> requestRefresh(conn), settings.refreshAfter().toMillis(), TimeUnit.MILLISECONDS));
-            conn.timers.add(timer.schedule(() -> warn(conn), settings.warnAfter().toMillis(), TimeUnit.MILLISECONDS));
-            conn.timers.add(timer.schedule(() -> close(conn, 1001, "Going away: maximum connection age"),
-                    settings.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS));
+            for (ScheduledFuture<?> t : new ScheduledFuture<?>[] {
+                    later(() -> requestRefresh(conn), settings.refreshAfter().toMillis()),
+                    later(() -> warn(conn), settings.warnAfter().toMillis()),
+                    later(() -> close(conn, 1001, "Going away: maximum connection age"), settings.maxConnectionAge().toMillis())}) {
+                if (t != null) {
+                    conn.timers.add(t);
+                }
+            }
         }
         log.debug("{} open", conn);
     }
@@ -340,8 +341,6 @@ final class GatewayCore {
     }
 
     private void heartbeat(Conn conn, long now) {
-        conn.heartbeatTimes.add(now);
-        heartbeatLog.putIfAbsent(conn.id, conn.heartbeatTimes);
         conn.lastHeartbeatAt = now;
         send(conn, WireCodec.encode(new ServerMessage.HeartbeatAck(now, now)));
         long age = now - conn.connectedAt;
@@ -506,13 +505,13 @@ final class GatewayCore {
                 if (code == 1000 || settings.speakerGrace().isZero()) {
                     endSessionLocked(session, "Speaker has ended the session");
                 } else {
-                    session.grace = timer.schedule(() -> {
+                    session.grace = later(() -> {
                         synchronized (session) {
                             if (session.speaker == conn) {
                                 endSessionLocked(session, "Speaker has ended the session");
                             }
                         }
-                    }, settings.speakerGrace().toMillis(), TimeUnit.MILLISECONDS);
+                    }, settings.speakerGrace().toMillis());
                 }
             }
         }
@@ -574,9 +573,27 @@ final class GatewayCore {
         }
     }
 
+    /**
+     * Runs {@code task} after {@code millis}. A gateway being stopped has nothing left to time: work still
+     * draining from its lanes (a speaker's grace period after the server closed its socket) is not scheduled,
+     * and null is returned.
+     */
+    private ScheduledFuture<?> later(Runnable task, long millis) {
+        try {
+            return timer.schedule(task, millis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            if (!timer.isShutdown()) {
+                throw e;
+            }
+            log.debug("gateway stopping; not scheduled: {}", task);
+            return null;
+        }
+    }
+
     private void close(Conn conn, int code, String reason) {
         if (conn.open) {
             log.debug("closing {}: {}", conn, reason);
+            observer.closing(conn.toString(), conn.role, code, reason);
             conn.peer.close(code, reason);
         }
     }
@@ -590,7 +607,7 @@ final class GatewayCore {
         }
         if (conn.delayMillis > 0) {
             long delay = conn.delayMillis;
-            timer.schedule(() -> sendNow(conn, json), delay, TimeUnit.MILLISECONDS);
+            later(() -> sendNow(conn, json), delay);
             return;
         }
         sendNow(conn, json);
@@ -609,6 +626,7 @@ final class GatewayCore {
                 slowClosed.incrementAndGet();
                 log.warn("Closing {}: {} bytes waiting to be written, over the limit of {}", conn, pending,
                         settings.maxOutboundBytes());
+                observer.closing(conn.toString(), conn.role, 1013, "Too slow: outbound buffer full");
                 conn.peer.close(1013, "Too slow: outbound buffer full");
             }
             return;

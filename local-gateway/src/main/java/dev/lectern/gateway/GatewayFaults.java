@@ -109,14 +109,4 @@ public final class GatewayFaults {
     public void restart() {
         core.restart();
     }
-
-    /** When each connect attempt reached the gateway (epoch ms), refused or not, since the start. */
-    public List<Long> connectAttempts() {
-        return List.copyOf(core.acceptedAt);
-    }
-
-    /** For every connection that sent heartbeats, open or closed, their arrival times (epoch ms). */
-    public List<List<Long>> heartbeatTimes() {
-        return core.heartbeatLog.values().stream().map(q -> List.copyOf(q)).toList();
-    }
 }

@@ -49,6 +49,7 @@ public final class LocalGateway implements AutoCloseable {
     private final GatewaySettings settings;
     private final TokenVerifier verifier;
     private final Translator translator;
+    private final GatewayObserver observer;
     private ScheduledExecutorService timer;
     private java.util.concurrent.ExecutorService workers;
     private Server server;
@@ -61,6 +62,7 @@ public final class LocalGateway implements AutoCloseable {
         this.settings = b.settings;
         this.verifier = b.verifier;
         this.translator = b.translator;
+        this.observer = b.observer;
     }
 
     public static Builder builder() {
@@ -84,7 +86,7 @@ public final class LocalGateway implements AutoCloseable {
             return t;
         });
         core = new GatewayCore(settings, verifier, translator, SessionIdGenerator.withBuiltInWords(new SecureRandom()),
-                timer, workers, Clock.systemUTC());
+                timer, workers, Clock.systemUTC(), observer);
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(16, Runtime.getRuntime().availableProcessors() * 8), 4);
         threads.setName("lectern-gateway");
         server = new Server(threads);
@@ -307,6 +309,7 @@ public final class LocalGateway implements AutoCloseable {
         private GatewaySettings settings = GatewaySettings.ofDefaults();
         private TokenVerifier verifier = TokenVerifier.ANY;
         private Translator translator = Translator.RELAY;
+        private GatewayObserver observer = GatewayObserver.NONE;
 
         public Builder settings(GatewaySettings value) {
             settings = Objects.requireNonNull(value, "settings is null");
@@ -321,6 +324,12 @@ public final class LocalGateway implements AutoCloseable {
 
         public Builder translator(Translator value) {
             translator = Objects.requireNonNull(value, "translator is null");
+            return this;
+        }
+
+        /** Told of connect attempts and of the connections the gateway closes (default: nobody). */
+        public Builder observer(GatewayObserver value) {
+            observer = Objects.requireNonNull(value, "observer is null");
             return this;
         }
 

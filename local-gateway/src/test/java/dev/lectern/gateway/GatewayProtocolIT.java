@@ -23,8 +23,16 @@ class GatewayProtocolIT {
     static final String CHUNK_B64 = Base64.getEncoder().encodeToString(new byte[3200]);
     LocalGateway gateway;
 
+    /** What the gateway closed on its own initiative: "role code reason". */
+    final java.util.List<String> closedByGateway = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     URI start(GatewaySettings.Builder settings) throws Exception {
-        gateway = LocalGateway.builder().settings(settings.build()).build();
+        gateway = LocalGateway.builder().settings(settings.build()).observer(new GatewayObserver() {
+            @Override
+            public void closing(String connection, dev.lectern.domain.Role role, int code, String reason) {
+                closedByGateway.add(role.wireName() + " " + code + " " + reason);
+            }
+        }).build();
         return gateway.start();
     }
 
@@ -192,6 +200,8 @@ class GatewayProtocolIT {
                     healthy.await("\"sequenceNumber\":" + i + ",", Duration.ofSeconds(20));
                 }
                 assertThat(gateway.slowConnectionsClosed()).isEqualTo(1);
+                assertThat(closedByGateway).as("the stuck listener, and nobody else, closed 1013")
+                        .containsExactly("listener 1013 Too slow: outbound buffer full");
             }
         }
     }
