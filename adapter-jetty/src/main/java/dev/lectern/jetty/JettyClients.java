@@ -2,28 +2,68 @@ package dev.lectern.jetty;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One started Jetty WebSocket client per TLS configuration, shared by every transport in the process:
- * a fixed set of daemon threads however many connections come and go.
+ * One started Jetty WebSocket client per TLS configuration, shared by every open transport in the process:
+ * a fixed set of daemon threads however many connections come and go. Reference-counted: the client starts
+ * with the first transport that needs it and stops, threads and all, when the last one is closed.
  */
 final class JettyClients {
-    private static final Map<Settings, WebSocketClient> CLIENTS = new ConcurrentHashMap<>();
+    private static final Logger log = LoggerFactory.getLogger(JettyClients.class);
+    private static final Map<Settings, Shared> CLIENTS = new HashMap<>();
+    private static final AtomicInteger STARTED = new AtomicInteger();
 
     /** What distinguishes one shared client from another. */
     record Settings(Path trustStore, String trustStorePassword, int maxInboundMessageBytes) {}
 
+    private static final class Shared {
+        final WebSocketClient client;
+        int users;
+
+        Shared(WebSocketClient client) {
+            this.client = client;
+        }
+    }
+
     private JettyClients() {}
 
-    static WebSocketClient shared(Settings settings) {
-        return CLIENTS.computeIfAbsent(settings, JettyClients::start);
+    /** The shared client for {@code settings}, started if no transport holds it; pair with {@link #release}. */
+    static WebSocketClient acquire(Settings settings) {
+        synchronized (CLIENTS) {
+            Shared shared = CLIENTS.computeIfAbsent(settings, s -> new Shared(start(s)));
+            shared.users++;
+            return shared.client;
+        }
+    }
+
+    /** One holder of {@code settings}' client is done with it; the last one stops it. */
+    static void release(Settings settings) {
+        WebSocketClient stopping = null;
+        synchronized (CLIENTS) {
+            Shared shared = CLIENTS.get(settings);
+            if (shared != null && --shared.users == 0) {
+                CLIENTS.remove(settings);
+                stopping = shared.client;
+            }
+        }
+        if (stopping != null) {
+            try {
+                stopping.stop(); // closes what is still open and joins the client's threads
+            } catch (Exception e) {
+                log.warn("Jetty WebSocket client did not stop cleanly: {}", e.toString());
+            }
+        }
     }
 
     private static WebSocketClient start(Settings settings) {
@@ -35,14 +75,18 @@ final class JettyClients {
                 tls.setTrustStorePassword(settings.trustStorePassword());
             }
         }
+        String name = "lectern-jetty-client-" + STARTED.incrementAndGet();
         ClientConnector connector = new ClientConnector();
         connector.setSslContextFactory(tls);
         QueuedThreadPool threads = new QueuedThreadPool(32, 2);
-        threads.setName("lectern-jetty-client");
+        threads.setName(name);
         threads.setDaemon(true);
         connector.setExecutor(threads);
+        ScheduledExecutorScheduler scheduler = new ScheduledExecutorScheduler(name + "-scheduler", true);
+        connector.setScheduler(scheduler);
         HttpClient http = new HttpClient(new org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP(connector));
         http.setExecutor(threads);
+        http.setScheduler(scheduler);
         WebSocketClient client = new WebSocketClient(http);
         client.setIdleTimeout(Duration.ofMinutes(10));
         client.setMaxTextMessageSize(settings.maxInboundMessageBytes());

@@ -35,8 +35,13 @@ import org.slf4j.LoggerFactory;
  * names are verified unless a trust store says otherwise. Outbound JSON over 32 KB is refused before it
  * is sent. A refused upgrade surfaces as a {@link ConnectFailure} with its HTTP status, the error code and
  * message of the JSON body, and {@code Retry-After}. Nothing it logs or throws carries a token.
+ *
+ * <p>Close the transport once every client using it has terminated: the last transport closed on a
+ * shared Jetty client stops it, so no Jetty thread outlives the transports (a host that redeploys, such
+ * as an application server, needs that). Opening a connection on a closed transport is a programming
+ * error and throws {@link IllegalStateException}.
  */
-public final class JettyTransport implements Transport {
+public final class JettyTransport implements Transport, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JettyTransport.class);
 
     /** Header the local gateway repeats the error code in, for clients that cannot read the body. */
@@ -49,14 +54,28 @@ public final class JettyTransport implements Transport {
 
     private final URI endpoint;
     private final Duration connectTimeout;
+    private final JettyClients.Settings clientSettings;
     private final WebSocketClient client;
     private final boolean sendAuthorizationHeader;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private JettyTransport(Builder b) {
         this.endpoint = b.endpoint;
         this.connectTimeout = b.connectTimeout;
-        this.client = JettyClients.shared(new JettyClients.Settings(b.trustStore, b.trustStorePassword, b.maxInboundMessageBytes));
+        this.clientSettings = new JettyClients.Settings(b.trustStore, b.trustStorePassword, b.maxInboundMessageBytes);
+        this.client = JettyClients.acquire(clientSettings);
         this.sendAuthorizationHeader = b.sendAuthorizationHeader;
+    }
+
+    /**
+     * Releases this transport's hold on the shared Jetty client; the last transport to let go stops it and
+     * its threads, closing any connection still open. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            JettyClients.release(clientSettings);
+        }
     }
 
     /** A transport to {@code endpoint}, a {@code ws://} or {@code wss://} URL without a query. */
@@ -70,6 +89,9 @@ public final class JettyTransport implements Transport {
 
     @Override
     public TransportConnection open(ConnectionId id, ConnectRequest request, TransportListener listener) {
+        if (closed.get()) {
+            throw new IllegalStateException("transport to " + ConnectUrls.redact(endpoint.toString()) + " is closed");
+        }
         JettyConnection connection = new JettyConnection(id, listener);
         URI url;
         try {
