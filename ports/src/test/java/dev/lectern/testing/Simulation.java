@@ -111,9 +111,13 @@ final class Simulation {
                 }
             }
         };
+        List<ConnectionCensus> censuses = new ArrayList<>();
+        ConnectionCensus speakerCensus = new ConnectionCensus("speaker", gateway.transport(), violations);
+        censuses.add(speakerCensus);
         SpeakerClient speaker = SpeakerClient.builder(SpeakerConfig.builder().sourceLanguage("en").settings(settings).build())
-                .transport(gateway.transport()).tokenProvider(FixedTokenProvider.of("alice")).scheduler(clock)
+                .transport(speakerCensus).tokenProvider(FixedTokenProvider.of("alice")).scheduler(clock)
                 .eventExecutor(Runnable::run).listener(speakerListener).seed(seed).build();
+        speakerCensus.watch(speaker::state);
         CompletionStage<SessionId> created = speaker.start();
         clock.advance(Duration.ofSeconds(1));
         SessionId sessionId = created.toCompletableFuture().getNow(null);
@@ -126,10 +130,13 @@ final class Simulation {
         List<StreamCheck> checks = new ArrayList<>();
         for (int i = 0; i < languages.length; i++) {
             StreamCheck check = new StreamCheck("listener-" + i + "(" + languages[i] + ")", violations);
+            ConnectionCensus census = new ConnectionCensus(check.name, gateway.transport(), violations);
+            censuses.add(census);
             ListenerClient client = ListenerClient.builder(ListenerConfig.builder().sessionId(sessionId.value())
                             .targetLanguage(languages[i]).settings(settings).build())
-                    .transport(gateway.transport()).scheduler(clock).eventExecutor(Runnable::run)
+                    .transport(census).scheduler(clock).eventExecutor(Runnable::run)
                     .listener(check).seed(seed * 31 + i).build();
+            census.watch(client::state);
             client.start();
             listeners.add(client);
             checks.add(check);
@@ -140,6 +147,9 @@ final class Simulation {
         // The speaker talks: a chunk every 100 ms until the end.
         Runnable[] tick = new Runnable[1];
         tick[0] = () -> {
+            for (ConnectionCensus census : censuses) {
+                census.check("at " + (clock.now() - START) + " ms");
+            }
             if (clock.now() < end) {
                 speaker.send(CHUNK);
                 clock.schedule(CHUNK_INTERVAL, tick[0]);
@@ -219,8 +229,10 @@ final class Simulation {
         if (!gateway.connections().isEmpty()) {
             violations.add("connections left open at the gateway: " + gateway.connections());
         }
-        if (gateway.maxLiveConnections() > 8) {
-            violations.add("more than two connections per client at once: " + gateway.maxLiveConnections());
+        for (ConnectionCensus census : censuses) {
+            if (census.most() > 2) {
+                violations.add("a client held " + census.most() + " connections at once");
+            }
         }
         if (clock.pending() != 0) {
             violations.add(clock.pending() + " timers or tasks outlived the clients");
