@@ -1,6 +1,7 @@
 package dev.lectern.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lectern.client.SpeakerClient;
@@ -189,12 +190,8 @@ class CognitoIT {
                         .startsWith("403").contains("FORBIDDEN");
                 // Alice's own token, once expired, is refused as such.
                 long expiresAt = dev.lectern.cognito.TokenClaims.of(alice).expiresAt().toEpochMilli();
-                Object monitor = new Object();
-                synchronized (monitor) {
-                    while (System.currentTimeMillis() <= expiresAt) {
-                        monitor.wait(Math.max(1, expiresAt - System.currentTimeMillis() + 1));
-                    }
-                }
+                await().atMost(Duration.ofMillis(Math.max(0, expiresAt - System.currentTimeMillis()) + 10_000))
+                        .until(() -> System.currentTimeMillis() > expiresAt);
                 assertThat(refusal(endpoint, "action=refreshConnection&sessionId=" + id + "&role=speaker&token=" + alice))
                         .startsWith("401").contains("Token expired");
             }

@@ -1,6 +1,7 @@
 package dev.lectern.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.lectern.client.ListenerClient;
 import dev.lectern.client.SpeakerClient;
@@ -139,23 +140,11 @@ class EndToEndIT {
         assertThat(speaker.terminated().toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(EndReason.ENDED_BY_USER);
     }
 
-    static void awaitSize(Ear ear, int size, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (ear.heard) {
-            while (ear.heard.size() < size && System.nanoTime() < deadline) {
-                ear.heard.wait(50);
-            }
-        }
+    static void awaitSize(Ear ear, int size, Duration timeout) {
+        await().atMost(timeout).until(() -> ear.heard.size() >= size);
     }
 
-    void awaitCount(SessionId id, int expected, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Object monitor = new Object();
-        synchronized (monitor) {
-            while (gateway.listenerCount(id) != expected && System.nanoTime() < deadline) {
-                monitor.wait(20);
-            }
-        }
-        assertThat(gateway.listenerCount(id)).isEqualTo(expected);
+    void awaitCount(SessionId id, int expected, Duration timeout) {
+        await().atMost(timeout).until(() -> gateway.listenerCount(id) == expected);
     }
 }

@@ -52,11 +52,25 @@ class ErrorsIT {
     }
 
     @Test
-    void malformedSessionIdIsRefusedBeforeAnyConnectionIsOpened() throws Exception {
-        start(Fixtures.gateway());
+    void typedSessionIdIsNormalisedAndAMalformedOneIsRefusedWhenTheConfigIsBuilt() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        gateway = LocalGateway.builder().settings(Fixtures.gateway().build())
+                .observer(new GatewayObserver() {
+                    @Override
+                    public void connectAttempt(long epochMillis) {
+                        attempts.incrementAndGet();
+                    }
+                }).build();
+        URI endpoint = gateway.start();
+        SessionId id = session(endpoint);
+        // As a person types it: spaces around, capitals. Trimmed and lower-cased, it joins.
+        ListenerClient typed = Fixtures.listener(endpoint, "  " + id.value().toUpperCase(java.util.Locale.ROOT) + " ", "es",
+                new RecordingListener(), AudioSink.NONE);
+        assertThat(typed.start().toCompletableFuture().get(10, TimeUnit.SECONDS).sessionId()).isEqualTo(id);
         assertThatThrownBy(() -> ListenerConfig.builder().sessionId("Golden Eagle!").targetLanguage("es").build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sessionId").hasMessageContaining("golden eagle!");
-        assertThat(gateway.liveConnections()).isZero();
+        assertThat(attempts.get()).as("the speaker's and the typed listener's connects; nothing for the malformed id").isEqualTo(2);
+        typed.close();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.lectern.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.lectern.client.ListenerClient;
 import dev.lectern.client.SpeakerClient;
@@ -78,11 +79,16 @@ class FaultProxyIT {
         ListenerClient listener = listenerThroughProxy(events);
         proxy.resetMidFrame();
         LecternEvent.Disconnected gone = events.await(LecternEvent.Disconnected.class, Duration.ofSeconds(10));
+        long playedBefore = listener.counters().played();
         events.await(LecternEvent.Reconnected.class, Duration.ofSeconds(10));
         LecternEvent.AudioGap gap = events.await(LecternEvent.AudioGap.class, Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(5)).until(() -> listener.counters().played() >= playedBefore + 5);
+        long missed = Fixtures.assertPlayedInOrderOrReported(events);
         System.out.printf("PROXY reset mid-frame: closed %d (%s), back, gap of %d chunks%n", gone.code(), gone.reason(), gap.chunks());
-        assertThat(gone.code()).isNotEqualTo(1000);
-        assertThat(listener.counters().played()).isPositive();
+        assertThat(gone.code()).as("no close frame: abnormal closure").isEqualTo(1006);
+        // The frame cut in half is lost; the rest of the hole is the time to reconnect (jitter under 1 s).
+        assertThat(gap.chunks()).as("chunks reported missing").isBetween(1L, 20L);
+        assertThat(missed).isEqualTo(gap.chunks());
         listener.close();
     }
 
@@ -96,19 +102,13 @@ class FaultProxyIT {
         proxy.limitBandwidth(8_000); // audio needs about 44 000 bytes a second as JSON
         long thinBefore = thin.counters().played();
         long directBefore = direct.counters().played();
-        Object monitor = new Object();
-        long until = System.currentTimeMillis() + 15_000;
-        synchronized (monitor) {
-            while (System.currentTimeMillis() < until) {
-                monitor.wait(until - System.currentTimeMillis());
-            }
-        }
+        // 15 s of audio through the thin pipe: until the direct listener has played 150 more chunks.
+        await().atMost(Duration.ofSeconds(25)).until(() -> direct.counters().played() - directBefore >= 150);
         long thinPlayed = thin.counters().played() - thinBefore;
         long directPlayed = direct.counters().played() - directBefore;
         System.out.printf("PROXY 8 kB/s pipe for 15 s: the thin listener played %d chunks, the direct one %d, with %d gaps and %d disconnects%n",
                 thinPlayed, directPlayed, directEvents.events(LecternEvent.AudioGap.class).size(),
                 directEvents.events(LecternEvent.Disconnected.class).size());
-        assertThat(directPlayed).as("the direct listener keeps up (10 chunks a second)").isGreaterThanOrEqualTo(140);
         assertThat(thinPlayed).as("the thin one falls behind").isLessThan(directPlayed / 2);
         assertThat(directEvents.events(LecternEvent.AudioGap.class)).isEmpty();
         assertThat(directEvents.events(LecternEvent.Disconnected.class)).isEmpty();

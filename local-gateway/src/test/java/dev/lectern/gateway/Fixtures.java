@@ -65,4 +65,28 @@ final class Fixtures {
                 .transport(JettyTransport.builder(endpoint).build())
                 .audioSink(sink).listener(events).build();
     }
+
+    /**
+     * Checks a listener's event stream: from the first chunk played on, every sequence number was played once,
+     * in order, or reported in a gap that starts right after the last one accounted for. Returns the chunks
+     * reported in gaps.
+     */
+    static long assertPlayedInOrderOrReported(dev.lectern.testing.RecordingListener events) {
+        long expected = -1;
+        long missed = 0;
+        for (dev.lectern.domain.event.LecternEvent e : events.events()) {
+            if (e instanceof dev.lectern.domain.event.LecternEvent.AudioReceived r) {
+                if (expected >= 0) {
+                    org.assertj.core.api.Assertions.assertThat(r.sequence().value())
+                            .as("played once, in order, no unreported hole").isEqualTo(expected);
+                }
+                expected = r.sequence().value() + 1;
+            } else if (e instanceof dev.lectern.domain.event.LecternEvent.AudioGap g) {
+                org.assertj.core.api.Assertions.assertThat(g.from().value()).as("gap follows what was played").isEqualTo(expected);
+                expected = g.to().value() + 1;
+                missed += g.chunks();
+            }
+        }
+        return missed;
+    }
 }

@@ -31,7 +31,7 @@ class LoadIT {
     void start() throws Exception {
         gateway = LocalGateway.builder().settings(Fixtures.gateway().refreshAfter(Duration.ofMinutes(100))
                 .warnAfter(Duration.ofMinutes(105)).maxConnectionAge(Duration.ofMinutes(120))
-                .heartbeatTimeout(Duration.ofSeconds(30)).build()).build();
+                .heartbeatTimeout(Duration.ofSeconds(90)).idleTimeout(Duration.ofMinutes(10)).build()).build();
         endpoint = gateway.start();
     }
 

@@ -1,6 +1,7 @@
 package dev.lectern.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.lectern.client.ListenerClient;
 import dev.lectern.client.SpeakerClient;
@@ -42,8 +43,11 @@ class ResourcesIT {
     @Test
     void connectCloseCyclesLeaveNothingBehind() throws Exception {
         SessionSettings protocol = SessionSettings.ofDefaults();
+        // Protocol timings on both sides: the speaker heartbeats every 30 s, so the gateway must not drop it
+        // for silence within the run however long the cycles take.
         try (LocalGateway gateway = LocalGateway.builder().settings(Fixtures.gateway().refreshAfter(Duration.ofMinutes(100))
-                .warnAfter(Duration.ofMinutes(105)).maxConnectionAge(Duration.ofMinutes(120)).build()).build()) {
+                .warnAfter(Duration.ofMinutes(105)).maxConnectionAge(Duration.ofMinutes(120))
+                .heartbeatTimeout(Duration.ofSeconds(90)).idleTimeout(Duration.ofMinutes(10)).build()).build()) {
             URI endpoint = gateway.start();
             SpeakerClient speaker = Fixtures.speaker(endpoint, new RecordingListener(), protocol);
             String id = speaker.start().toCompletableFuture().get(10, TimeUnit.SECONDS).value();
@@ -62,13 +66,7 @@ class ResourcesIT {
                 t.join(TimeUnit.SECONDS.toMillis(5));
             }
             // Sockets closing on the gateway's side finish their close handshake: give them a deadline.
-            long deadline = System.currentTimeMillis() + 10_000;
-            Object monitor = new Object();
-            synchronized (monitor) {
-                while ((openFileDescriptors() > fdsBefore + 5 || gateway.liveConnections() > 1) && System.currentTimeMillis() < deadline) {
-                    monitor.wait(100);
-                }
-            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> openFileDescriptors() <= fdsBefore + 5 && gateway.liveConnections() <= 1);
             long fdsAfter = openFileDescriptors();
             int threadsAfter = Thread.activeCount();
             System.out.printf("RESOURCES %d connect/close cycles in %d ms: file descriptors %d -> %d, threads %d -> %d, client lanes left %d, gateway connections %d%n",

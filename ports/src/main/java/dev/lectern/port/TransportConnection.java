@@ -18,6 +18,9 @@ public interface TransportConnection {
     /** Closes gracefully with {@code code} and {@code reason}, after the frames already sent. */
     void close(int code, String reason);
 
-    /** Drops the connection at once, without a close handshake. */
+    /**
+     * Drops the connection at once, without a close handshake; the listener then hears of it exactly once,
+     * as {@code onClosed} with 1006 (abnormal closure), and a later {@code close} does nothing.
+     */
     void abort();
 }

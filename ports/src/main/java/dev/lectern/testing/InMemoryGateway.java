@@ -283,7 +283,9 @@ public final class InMemoryGateway {
                 return;
             }
             clientOpen = false;
+            // No close handshake: the server sees the link gone, the client hears of it once, as 1006.
             scheduler.schedule(settings.latency(), () -> disconnected(this, false));
+            scheduler.schedule(Duration.ZERO, () -> client.onClosed(clientId, 1006, "aborted"));
         }
 
         @Override

@@ -200,7 +200,11 @@ public abstract class TransportContract {
         c.abort();
         c.abort();
         c.close(1000, "after abort");
-        pump();
+        Callback closed = r.await(cb -> cb.kind().equals("closed"), WAIT);
+        assertThat(closed.id()).isEqualTo(c.id());
+        assertThat(closed.payload()).as("no close handshake: abnormal closure, not the 1000 asked for afterwards").isEqualTo(1006);
+        List<Callback> after = r.drain(Duration.ofMillis(300));
+        assertThat(after.stream().filter(cb -> cb.kind().equals("closed"))).as("reported once").hasSize(1);
         assertThat(c.send(new ClientMessage.Heartbeat(3)).toCompletableFuture()).failsWithin(Duration.ofSeconds(2));
     }
 }

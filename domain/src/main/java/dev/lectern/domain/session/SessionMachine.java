@@ -591,6 +591,8 @@ public final class SessionMachine {
                 notify(new LecternEvent.Error(errorOf(error)));
             } else if (message instanceof ServerMessage.GatewayFault fault) {
                 notify(new LecternEvent.Error(LecternError.local("GATEWAY_ERROR", String.valueOf(fault.message()))));
+            } else if (message instanceof ServerMessage.Unknown) {
+                ctx = ctx.withCounters(ctx.counters().plusIgnored()); // a newer server's message: ignored, counted
             }
             return connectedState(ctx, link, cand);
         }
