@@ -3,8 +3,6 @@ package dev.lectern.cognito;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.inject.Guice;
-import com.google.inject.Injector;
 import dev.lectern.domain.session.LecternError;
 import dev.lectern.port.TokenProvider;
 import java.net.URI;
@@ -72,17 +70,6 @@ class CognitoAdapterTest {
         c.wipe();
         assertThat(c.password()).containsOnly('\0');
         assertThat(secret).containsExactly("hunter2".toCharArray());
-    }
-
-    @Test
-    void moduleBuildsAnInjectorWithoutTouchingTheNetwork() {
-        Injector injector = Guice.createInjector(new CognitoModule(
-                CognitoSettings.builder().region("us-east-1").clientId("abc").endpointOverride(URI.create("http://127.0.0.1:1")).build(),
-                CognitoCredentials.Source.of("a@example.com", "pw".toCharArray())));
-        TokenProvider provider = injector.getInstance(TokenProvider.class);
-        assertThat(provider).isInstanceOf(CognitoTokenProvider.class).isSameAs(injector.getInstance(TokenProvider.class));
-        assertThat(provider.toString()).contains("clientId=abc");
-        ((CognitoTokenProvider) provider).close();
     }
 
     @Test

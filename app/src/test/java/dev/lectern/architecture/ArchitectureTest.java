@@ -23,6 +23,9 @@ class ArchitectureTest {
     static final ArchRule ports_may_use_only_the_domain_the_jdk_and_slf4j =
             LecternArchitecture.ports_may_use_only_the_domain_the_jdk_and_slf4j;
     @ArchTest
+    static final ArchRule testkit_may_use_only_ports_the_domain_the_jdk_and_slf4j =
+            LecternArchitecture.testkit_may_use_only_ports_the_domain_the_jdk_and_slf4j;
+    @ArchTest
     static final ArchRule jetty_adapter_does_not_depend_on_other_adapters =
             LecternArchitecture.jetty_adapter_does_not_depend_on_other_adapters;
     @ArchTest
@@ -32,7 +35,7 @@ class ArchitectureTest {
     static final ArchRule javasound_adapter_does_not_depend_on_other_adapters =
             LecternArchitecture.javasound_adapter_does_not_depend_on_other_adapters;
     @ArchTest
-    static final ArchRule domain_and_ports_do_not_use_guice = LecternArchitecture.domain_and_ports_do_not_use_guice;
+    static final ArchRule guice_is_used_only_in_the_runner = LecternArchitecture.guice_is_used_only_in_the_runner;
     @ArchTest
     static final ArchRule no_field_injection = LecternArchitecture.no_field_injection;
     @ArchTest

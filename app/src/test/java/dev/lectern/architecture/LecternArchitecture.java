@@ -10,7 +10,8 @@ import com.tngtech.archunit.library.GeneralCodingRules;
 /** The layering rules of architecture.md, one per forbidden dependency, each named as a sentence. */
 final class LecternArchitecture {
     static final String DOMAIN = "dev.lectern.domain..";
-    static final String[] PORTS = {"dev.lectern.client..", "dev.lectern.port..", "dev.lectern.testing.."};
+    static final String[] PORTS = {"dev.lectern.client..", "dev.lectern.port.."};
+    static final String TESTKIT = "dev.lectern.testing..";
     static final String JETTY = "dev.lectern.jetty..";
     static final String COGNITO = "dev.lectern.cognito..";
     static final String JAVASOUND = "dev.lectern.javasound..";
@@ -33,6 +34,11 @@ final class LecternArchitecture {
                     .should().onlyDependOnClassesThat().resideInAnyPackage(concat(PORTS, DOMAIN, "java..", "org.slf4j.."))
                     .as("ports may use only the domain, the JDK and SLF4J");
 
+    static final ArchRule testkit_may_use_only_ports_the_domain_the_jdk_and_slf4j =
+            classes().that().resideInAPackage(TESTKIT)
+                    .should().onlyDependOnClassesThat().resideInAnyPackage(concat(PORTS, TESTKIT, DOMAIN, "java..", "org.slf4j.."))
+                    .as("the test kit may use only the ports, the domain, the JDK and SLF4J");
+
     static final ArchRule jetty_adapter_does_not_depend_on_other_adapters =
             noClasses().that().resideInAPackage(JETTY)
                     .should().dependOnClassesThat().resideInAnyPackage(COGNITO, JAVASOUND, GATEWAY)
@@ -48,10 +54,10 @@ final class LecternArchitecture {
                     .should().dependOnClassesThat().resideInAnyPackage(JETTY, COGNITO, GATEWAY)
                     .as("the Java Sound adapter does not depend on other adapters");
 
-    static final ArchRule domain_and_ports_do_not_use_guice =
-            noClasses().that().resideInAnyPackage(concat(PORTS, DOMAIN))
+    static final ArchRule guice_is_used_only_in_the_runner =
+            noClasses().that().resideInAnyPackage(concat(PORTS, DOMAIN, TESTKIT, JETTY, COGNITO, JAVASOUND, GATEWAY))
                     .should().dependOnClassesThat().resideInAnyPackage(GUICE)
-                    .as("the domain and ports do not use Guice");
+                    .as("Guice is used only in the runner's modules: not in the domain, ports, test kit, adapters or gateway");
 
     static final ArchRule no_field_injection =
             noFields().should().beAnnotatedWith("com.google.inject.Inject")

@@ -27,7 +27,7 @@ class RulesCatchPlantedViolationsTest {
                 Arguments.of(LecternArchitecture.jetty_adapter_does_not_depend_on_other_adapters, JettyUsingCognito.class, "SecretHash"),
                 Arguments.of(LecternArchitecture.cognito_adapter_does_not_depend_on_other_adapters, CognitoUsingJavaSound.class, "WavAudio"),
                 Arguments.of(LecternArchitecture.javasound_adapter_does_not_depend_on_other_adapters, JavaSoundUsingJetty.class, "ConnectUrls"),
-                Arguments.of(LecternArchitecture.domain_and_ports_do_not_use_guice, DomainUsingGuice.class, "com.google.inject"),
+                Arguments.of(LecternArchitecture.guice_is_used_only_in_the_runner, DomainUsingGuice.class, "com.google.inject"),
                 Arguments.of(LecternArchitecture.no_field_injection, PortsPrintingAndInjecting.class, "injected"),
                 Arguments.of(LecternArchitecture.library_code_does_not_print_to_standard_streams, PortsPrintingAndInjecting.class, "System.out"));
     }

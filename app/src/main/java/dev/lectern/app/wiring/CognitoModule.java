@@ -1,8 +1,11 @@
-package dev.lectern.cognito;
+package dev.lectern.app.wiring;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import dev.lectern.cognito.CognitoCredentials;
+import dev.lectern.cognito.CognitoSettings;
+import dev.lectern.cognito.CognitoTokenProvider;
 import dev.lectern.port.TokenProvider;
 import java.util.Objects;
 
