@@ -53,6 +53,8 @@ public final class SessionEngine implements AutoCloseable {
     private final Transport transport;
     private final TokenProvider tokens;
     private final AudioSink sink;
+    /** Length of the last chunk played: a reported gap of n chunks is about n of these. */
+    private long lastChunkMillis = 100;
     private final Scheduler scheduler;
     private final boolean ownsScheduler;
     private final EventDispatcher events;
@@ -178,9 +180,13 @@ public final class SessionEngine implements AutoCloseable {
         if (effect instanceof Effect.Transmit transmit) {
             transmit(transmit);
         } else if (effect instanceof Effect.Notify notify) {
+            if (notify.event() instanceof LecternEvent.AudioGap gap) {
+                sink.gap(Duration.ofMillis(gap.chunks() * lastChunkMillis));
+            }
             tap.accept(notify.event());
             events.dispatch(notify.event());
         } else if (effect instanceof Effect.Play play) {
+            lastChunkMillis = Math.max(1, play.audio().duration().toMillis());
             sink.play(play.sequence(), play.audio());
         } else if (effect instanceof Effect.StartTimer start) {
             startTimer(start.key(), start.delay());

@@ -1,0 +1,102 @@
+package dev.lectern.javasound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lectern.domain.AudioChunk;
+import dev.lectern.domain.SequenceNumber;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WavFilesTest {
+    @TempDir
+    Path dir;
+
+    static byte[] pcm(List<AudioChunk> chunks) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        chunks.forEach(c -> out.writeBytes(c.pcm()));
+        return out.toByteArray();
+    }
+
+    static List<AudioChunk> readBack(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return WavAudio.read(in, 100);
+        }
+    }
+
+    @Test
+    void sinkWritesWhatIsPlayedWithGapsAsSilenceAndIsAValidWavAtEveryMoment() throws IOException {
+        Path file = dir.resolve("heard.wav");
+        WavFileSink sink = WavFileSink.create(file);
+        List<AudioChunk> first = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            first.add(WavAudioTest.tone(100, i * 1600));
+            sink.play(SequenceNumber.of(i), first.get(i));
+        }
+        // Not closed, as after Ctrl-C: the file already reads back whole.
+        assertThat(pcm(readBack(file))).isEqualTo(pcm(first));
+        sink.gap(Duration.ofMillis(200));
+        AudioChunk last = WavAudioTest.tone(100, 0);
+        sink.play(SequenceNumber.of(7), last);
+        sink.close();
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        expected.writeBytes(pcm(first));
+        expected.writeBytes(new byte[2 * AudioChunk.BYTES_PER_100_MS]);
+        expected.writeBytes(last.pcm());
+        assertThat(pcm(readBack(file))).as("the gap kept the talk's timing").isEqualTo(expected.toByteArray());
+        assertThat(Files.size(file)).isEqualTo(44 + expected.size());
+    }
+
+    @Test
+    void sourceStreamsAFileInRealTimeAndSaysWhenItIsDone() throws Exception {
+        List<AudioChunk> original = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            original.add(WavAudioTest.tone(100, i * 1600));
+        }
+        Path file = dir.resolve("talk.wav");
+        Files.write(file, WavAudio.write(original));
+        WavFileSource source = WavFileSource.open(file, false);
+        List<AudioChunk> sent = new CopyOnWriteArrayList<>();
+        long started = System.nanoTime();
+        source.start(sent::add);
+        source.finished().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        assertThat(pcm(sent)).isEqualTo(pcm(original));
+        assertThat(ms).as("eight chunks, one every 100 ms").isGreaterThanOrEqualTo(700);
+    }
+
+    @Test
+    void aLoopingSourceStartsAgainUntilStopped() throws Exception {
+        Path file = dir.resolve("short.wav");
+        List<AudioChunk> original = List.of(WavAudioTest.tone(100, 0), WavAudioTest.tone(100, 1600));
+        Files.write(file, WavAudio.write(original));
+        WavFileSource source = WavFileSource.open(file, true);
+        List<AudioChunk> sent = new CopyOnWriteArrayList<>();
+        source.start(sent::add);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() >= 5);
+        assertThat(source.finished().toCompletableFuture().isDone()).isFalse();
+        source.stop();
+        assertThat(source.finished().toCompletableFuture().isDone()).isTrue();
+        assertThat(sent.get(2).pcm()).isEqualTo(original.get(0).pcm());
+        assertThat(sent.get(3).pcm()).isEqualTo(original.get(1).pcm());
+    }
+
+    @Test
+    void aFileThatIsNotWavIsRefusedNamingIt() throws IOException {
+        Path file = dir.resolve("notes.txt");
+        Files.writeString(file, "not audio");
+        assertThatThrownBy(() -> WavFileSource.open(file, false)).isInstanceOf(IOException.class).hasMessageContaining("notes.txt");
+        assertThatThrownBy(() -> WavFileSource.open(dir.resolve("missing.wav"), false)).isInstanceOf(IOException.class)
+                .hasMessageContaining("missing.wav");
+    }
+}
