@@ -36,7 +36,7 @@ public final class ListenerClient implements AutoCloseable {
     /** Joins; the stage completes on {@code sessionJoined} or fails if the client ends first. */
     public CompletionStage<LecternEvent.SessionJoined> start() {
         engine.submit(new Input.Start());
-        return joined.future();
+        return joined.future().minimalCompletionStage();
     }
 
     /**
@@ -62,7 +62,7 @@ public final class ListenerClient implements AutoCloseable {
     }
 
     public CompletionStage<EndReason> terminated() {
-        return engine.terminated();
+        return engine.terminated().minimalCompletionStage(); // the host reads it, never completes it
     }
 
     /** Leaves the session and releases everything; idempotent, safe from a listener callback. */

@@ -64,7 +64,7 @@ public final class SpeakerClient implements AutoCloseable {
         if (source != null) {
             source.start(this::send);
         }
-        return created.future();
+        return created.future().minimalCompletionStage();
     }
 
     /**
@@ -136,7 +136,7 @@ public final class SpeakerClient implements AutoCloseable {
 
     /** Completes with the end reason after the final event. */
     public CompletionStage<EndReason> terminated() {
-        return engine.terminated();
+        return engine.terminated().minimalCompletionStage(); // the host reads it, never completes it
     }
 
     /** Ends the session and releases everything; idempotent, safe from a listener callback. */

@@ -225,4 +225,20 @@ class ClientsOnInMemoryGatewayTest {
         assertThatThrownBy(() -> SpeakerConfig.builder().sourceLanguage("en").minStability(0.99).build())
                 .hasMessageContaining("minStability").hasMessageContaining("0.99");
     }
+
+    @Test
+    void aHostCannotCompleteTheClientsFuturesForIt() {
+        SpeakerClient speaker = speaker();
+        CompletionStage<SessionId> created = speaker.start();
+        created.toCompletableFuture().complete(SessionId.of("forged-name-123"));
+        speaker.terminated().toCompletableFuture().complete(EndReason.PERMANENT_ERROR);
+        clock.advance(Duration.ofMillis(200));
+        SessionId id = created.toCompletableFuture().join();
+        assertThat(id.value()).isNotEqualTo("forged-name-123");
+        assertThat(speaker.terminated().toCompletableFuture().isDone()).isFalse();
+        assertThat(speaker.send(AudioChunk.silence(100))).as("still taking audio").isTrue();
+        speaker.close();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(speaker.terminated().toCompletableFuture().join()).isEqualTo(EndReason.ENDED_BY_USER);
+    }
 }
