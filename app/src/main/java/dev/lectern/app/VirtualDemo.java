@@ -11,48 +11,31 @@ import dev.lectern.domain.event.LecternEvent;
 import dev.lectern.testing.FixedTokenProvider;
 import dev.lectern.testing.InMemoryGateway;
 import dev.lectern.testing.ManualScheduler;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
- * A speaker and listeners on the in-memory gateway under virtual time: hours of session, with the
- * service's refresh every 100 minutes and a dropped connection now and then, in a moment.
+ * {@code demo --virtual}: a speaker and listeners on the test kit's in-memory gateway under virtual time:
+ * hours of session, with the service's refresh every 100 minutes and a dropped connection now and then,
+ * in a moment.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Runs a speaker and listeners on the in-memory gateway in virtual time and prints what happens.")
-final class DemoCommand implements Callable<Integer> {
+final class VirtualDemo {
+    private final PrintWriter out;
+    private final int hours;
+    private final int listeners;
+    private final Duration dropEvery;
 
-    @Option(names = "--hours", defaultValue = "5", description = "Virtual hours of session (default ${DEFAULT-VALUE}).")
-    int hours;
-
-    @Option(names = "--listeners", defaultValue = "3", description = "Listeners (default ${DEFAULT-VALUE}).")
-    int listeners;
-
-    @Option(names = "--drop-every", defaultValue = "45m", description = "Drop a random connection this often (default ${DEFAULT-VALUE}; 0 for never).",
-            converter = DurationConverter.class)
-    Duration dropEvery;
-
-    private final PrintStream out;
-
-    DemoCommand() {
-        this(System.out);
-    }
-
-    DemoCommand(PrintStream out) {
+    VirtualDemo(PrintWriter out, int hours, int listeners, Duration dropEvery) {
         this.out = out;
+        this.hours = hours;
+        this.listeners = listeners;
+        this.dropEvery = dropEvery;
     }
 
-    @Override
-    public Integer call() {
-        if (hours < 1 || listeners < 1) {
-            throw new IllegalArgumentException("--hours and --listeners must be at least 1, were: " + hours + ", " + listeners);
-        }
+    int run() {
         ManualScheduler clock = new ManualScheduler(Instant.parse("2026-01-01T09:00:00Z").toEpochMilli());
         InMemoryGateway gateway = new InMemoryGateway(clock, InMemoryGateway.Settings.ofDefaults());
         LecternListener narrator = new LecternListener() {
@@ -110,6 +93,7 @@ final class DemoCommand implements Callable<Integer> {
         for (int i = 0; i < audience.size(); i++) {
             out.printf("listener-%d: %s%n", i, audience.get(i).counters());
         }
+        out.flush();
         return 0;
     }
 }

@@ -1,0 +1,114 @@
+package dev.lectern.app;
+
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import dev.lectern.app.wiring.AudioModules;
+import dev.lectern.app.wiring.ClientFactory;
+import dev.lectern.app.wiring.JettyTransportModule;
+import dev.lectern.client.ListenerClient;
+import dev.lectern.client.ListenerConfig;
+import dev.lectern.domain.event.LecternEvent;
+import dev.lectern.domain.session.EndReason;
+import dev.lectern.javasound.AudioDeviceException;
+import dev.lectern.port.AudioSink;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lectern listen}: joins a session in a language and plays it, or writes it to a WAV file, until it ends. */
+@Command(name = "listen", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Joins a session in a language and plays the translated audio, or writes it to a WAV file, until the session ends.")
+final class ListenCommand extends RunnerCommand implements Callable<Integer> {
+
+    @Option(names = "--session", paramLabel = "ID", required = true, description = "The session to join, e.g. golden-eagle-427.")
+    String session;
+
+    @Option(names = "--language", paramLabel = "LANG", required = true, description = "The language to hear, two letters.")
+    String language;
+
+    @Option(names = "--output", paramLabel = "speakers|FILE.wav", defaultValue = "speakers",
+            description = "Where the audio goes: speakers (a playback device) or a WAV file (default ${DEFAULT-VALUE}).")
+    String output;
+
+    @Option(names = "--device", paramLabel = "NAME", description = "The playback device, by (part of) its name (default: the system's).")
+    String device;
+
+    @Override
+    public Integer call() throws Exception {
+        ListenerConfig config;
+        try {
+            config = ListenerConfig.builder().sessionId(session).targetLanguage(language).build();
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        List<Module> modules = new ArrayList<>();
+        modules.add(new JettyTransportModule(endpoint(), trustStore, env.apply("LECTERN_TRUST_STORE_PASSWORD")));
+        boolean toSpeakers = "speakers".equals(output);
+        modules.add(toSpeakers ? AudioModules.speakers(device) : AudioModules.wavOutput(Path.of(output)));
+        Injector injector = injector(modules);
+        AudioSink sink;
+        try {
+            sink = injector.getInstance(AudioSink.class);
+        } catch (com.google.inject.ProvisionException e) {
+            if (e.getCause() instanceof AudioDeviceException device && toSpeakers) {
+                throw new IllegalStateException(device.getMessage() + ". To write the audio to a file instead: --output FILE.wav", device);
+            }
+            throw new IllegalStateException(e.getCause() != null ? e.getCause().getMessage() : e.getMessage(), e);
+        }
+        try (Terminal terminal = new Terminal(out(), interactive)) {
+            Tally tally = new Tally("listener", terminal::event);
+            ListenerClient listener = injector.getInstance(ClientFactory.class).listener(config, tally);
+            Thread hook = new Thread(() -> {
+                listener.close();
+                listener.terminated().toCompletableFuture().completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
+                sink.close();
+            }, "lectern-listen-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            LecternEvent.SessionJoined joined;
+            try {
+                joined = listener.start().toCompletableFuture().get();
+            } catch (ExecutionException e) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                sink.close();
+                throw new IllegalStateException("could not join session " + config.sessionId().value() + ": " + explain(e), e);
+            }
+            terminal.println("joined " + joined.sessionId().value() + " in " + joined.targetLanguage().value()
+                    + (joined.sourceLanguage() == null ? "" : " (spoken in " + joined.sourceLanguage().value() + ")"));
+            terminal.status(() -> String.format("%s %s  %s  played %d  gap chunks %d  duplicates %d  refreshes %d  reconnects %d%s",
+                    config.sessionId().value(), listener.language().value(), listener.state(), listener.counters().played(),
+                    listener.counters().gapChunks(), listener.counters().duplicates(), tally.refreshes, tally.reconnects,
+                    tally.retrying == null ? "" : "  (" + tally.retrying + ")"));
+            EndReason reason = listener.terminated().toCompletableFuture().get();
+            sink.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is leaving the session
+            }
+            terminal.close();
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("sessionId", config.sessionId().value());
+            figures.put("language", listener.language().value());
+            figures.put("played", listener.counters().played());
+            figures.put("gapChunks", listener.counters().gapChunks());
+            figures.put("duplicates", listener.counters().duplicates());
+            figures.put("refreshes", tally.refreshes);
+            figures.put("reconnects", tally.reconnects);
+            figures.put("endReason", reason.name());
+            if (tally.lastError != null && exitCode(reason) != 0) {
+                spec.commandLine().getErr().println("lectern listen: ended " + reason + ": " + tally.lastError);
+            }
+            out().println(json ? Json.line(figures) : "ended " + reason + ": played " + figures.get("played") + ", gap chunks "
+                    + figures.get("gapChunks") + ", refreshes " + tally.refreshes + ", reconnects " + tally.reconnects);
+            out().flush();
+            return exitCode(reason);
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package dev.lectern.app;
+
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import dev.lectern.app.wiring.AudioModules;
+import dev.lectern.app.wiring.ClientFactory;
+import dev.lectern.app.wiring.CognitoModule;
+import dev.lectern.app.wiring.EnvironmentTokenModule;
+import dev.lectern.app.wiring.JettyTransportModule;
+import dev.lectern.client.SpeakerClient;
+import dev.lectern.client.SpeakerConfig;
+import dev.lectern.cognito.CognitoCredentials;
+import dev.lectern.cognito.CognitoSettings;
+import dev.lectern.domain.QualityTier;
+import dev.lectern.domain.SessionId;
+import dev.lectern.domain.event.LecternEvent;
+import dev.lectern.domain.session.EndReason;
+import dev.lectern.javasound.WavFileSource;
+import dev.lectern.port.AudioSource;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lectern speak}: signs in, creates a session, prints {@code session <id>}, and streams a microphone
+ * or a WAV file until the file ends, {@code end} is typed, or Ctrl-C; the session then ends for every
+ * listener. Lines on standard input control the broadcast.
+ */
+@Command(name = "speak", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Creates a session and streams audio to it from a microphone or a WAV file.",
+                "Sign in with Cognito (--username, --client-id, --region; the password from $LECTERN_PASSWORD or a prompt,",
+                "a client secret from $LECTERN_CLIENT_SECRET), or pass an ID token in $LECTERN_TOKEN.",
+                "Type on standard input: pause, resume, mute, unmute, volume N (0 to 1), status, end."})
+final class SpeakCommand extends RunnerCommand implements Callable<Integer> {
+    InputStream stdin = System.in;
+
+    @Option(names = "--source-language", paramLabel = "LANG", defaultValue = "en",
+            description = "The language spoken, two letters (default ${DEFAULT-VALUE}).")
+    String sourceLanguage;
+
+    @Option(names = "--quality-tier", paramLabel = "standard|premium", defaultValue = "standard",
+            description = "Translation quality tier (default ${DEFAULT-VALUE}).")
+    String qualityTier;
+
+    @Option(names = "--input", paramLabel = "mic|FILE.wav", defaultValue = "mic",
+            description = "Where the audio comes from: mic (a capture device) or a WAV file (default ${DEFAULT-VALUE}).")
+    String input;
+
+    @Option(names = "--device", paramLabel = "NAME", description = "The capture device, by (part of) its name (default: the system's).")
+    String device;
+
+    @Option(names = "--loop", description = "Start the WAV file again at its end, until ended by hand.")
+    boolean loop;
+
+    @Option(names = "--wait-for-listeners", paramLabel = "N", defaultValue = "0",
+            description = "Hold the audio until N listeners have joined (default ${DEFAULT-VALUE}).")
+    int waitForListeners;
+
+    @Option(names = "--region", defaultValue = "${env:LECTERN_REGION}", description = "Cognito region (default: $LECTERN_REGION, or the user pool's).")
+    String region;
+
+    @Option(names = "--user-pool-id", paramLabel = "ID", defaultValue = "${env:LECTERN_USER_POOL_ID}",
+            description = "Cognito user pool, e.g. us-east-1_AbC123; gives the region when --region is not set (default: $LECTERN_USER_POOL_ID).")
+    String userPoolId;
+
+    @Option(names = "--client-id", paramLabel = "ID", defaultValue = "${env:LECTERN_CLIENT_ID}",
+            description = "Cognito app client id, with USER_PASSWORD_AUTH enabled (default: $LECTERN_CLIENT_ID).")
+    String clientId;
+
+    @Option(names = "--cognito-endpoint", paramLabel = "URL", description = "Another Cognito endpoint (cognito-local, a VPC endpoint).")
+    URI cognitoEndpoint;
+
+    @Option(names = "--username", description = "The speaker's Cognito user name.")
+    String username;
+
+    @Override
+    public Integer call() throws Exception {
+        URI url = endpoint();
+        QualityTier tier;
+        try {
+            tier = QualityTier.valueOf(qualityTier.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw usage("--quality-tier must be standard or premium, was: " + qualityTier);
+        }
+        SpeakerConfig config;
+        try {
+            config = SpeakerConfig.builder().sourceLanguage(sourceLanguage).qualityTier(tier).build();
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        if (waitForListeners < 0) {
+            throw usage("--wait-for-listeners must not be negative, was: " + waitForListeners);
+        }
+        List<Module> modules = new ArrayList<>();
+        modules.add(new JettyTransportModule(url, trustStore, env.apply("LECTERN_TRUST_STORE_PASSWORD")));
+        modules.add(tokens());
+        modules.add("mic".equals(input) ? AudioModules.microphone(device) : AudioModules.wavInput(Path.of(input), loop));
+        Injector injector = injector(modules);
+        AudioSource source = injector.getInstance(AudioSource.class); // opens the device or reads the file now
+
+        try (Terminal terminal = new Terminal(out(), interactive)) {
+            Tally tally = new Tally("speaker", terminal::event);
+            int[] listeners = {0};
+            SpeakerClient speaker = injector.getInstance(ClientFactory.class).speaker(config, new dev.lectern.client.LecternListener() {
+                @Override
+                public void onEvent(LecternEvent event) {
+                    tally.onEvent(event);
+                    if (event instanceof LecternEvent.StatusReceived s) {
+                        listeners[0] = s.status().listenerCount();
+                    } else if (event instanceof LecternEvent.SessionReplaced r) {
+                        terminal.println("session " + r.current().value());
+                    }
+                }
+            });
+            Thread hook = new Thread(() -> {
+                speaker.end("Speaker stopped");
+                speaker.terminated().toCompletableFuture().completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
+            }, "lectern-speak-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            SessionId id;
+            try {
+                id = speaker.start().toCompletableFuture().get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                source.close();
+                throw new IllegalStateException("could not create a session: " + explain(e), e);
+            }
+            terminal.println("session " + id.value());
+            terminal.status(() -> String.format("%s  %s  sent %d  dropped %d  listeners %d  refreshes %d  reconnects %d%s",
+                    speaker.sessionId().map(SessionId::value).orElse(id.value()), speaker.state(), speaker.counters().sent(),
+                    speaker.counters().dropped(), listeners[0], tally.refreshes, tally.reconnects,
+                    tally.retrying == null ? "" : "  (" + tally.retrying + ")"));
+            Thread controls = controls(speaker, terminal);
+
+            while (waitForListeners > 0 && listeners[0] < waitForListeners && !speaker.terminated().toCompletableFuture().isDone()) {
+                speaker.requestStatus();
+                speaker.terminated().toCompletableFuture().completeOnTimeout(null, 500, TimeUnit.MILLISECONDS).join();
+            }
+            source.start(speaker::send);
+            CompletableFuture<?> fileDone = source instanceof WavFileSource wav ? wav.finished().toCompletableFuture() : new CompletableFuture<>();
+            CompletableFuture.anyOf(fileDone, speaker.terminated().toCompletableFuture()).join();
+            if (fileDone.isDone() && !speaker.terminated().toCompletableFuture().isDone()) {
+                speaker.end("End of " + input);
+            }
+            EndReason reason = speaker.terminated().toCompletableFuture().get();
+            source.close();
+            controls.interrupt();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is ending the session
+            }
+            terminal.close();
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("sessionId", speaker.sessionId().map(SessionId::value).orElse(id.value()));
+            figures.put("sent", speaker.counters().sent());
+            figures.put("dropped", speaker.counters().dropped());
+            figures.put("refreshes", tally.refreshes);
+            figures.put("reconnects", tally.reconnects);
+            figures.put("endReason", reason.name());
+            if (tally.lastError != null && exitCode(reason) != 0) {
+                spec.commandLine().getErr().println("lectern speak: ended " + reason + ": " + tally.lastError);
+            }
+            out().println(json ? Json.line(figures) : "ended " + reason + ": sent " + figures.get("sent") + ", dropped "
+                    + figures.get("dropped") + ", refreshes " + tally.refreshes + ", reconnects " + tally.reconnects);
+            out().flush();
+            return exitCode(reason);
+        }
+    }
+
+    private Module tokens() {
+        if (username != null || clientId != null) {
+            if (username == null || clientId == null) {
+                throw usage("signing in with Cognito needs --username and --client-id");
+            }
+            String r = region != null ? region : userPoolId != null && userPoolId.contains("_") ? userPoolId.substring(0, userPoolId.indexOf('_')) : null;
+            if (r == null) {
+                throw usage("signing in with Cognito needs --region (or --user-pool-id, which carries it)");
+            }
+            CognitoSettings settings;
+            try {
+                CognitoSettings.Builder b = CognitoSettings.builder().region(r).clientId(clientId).clientSecret(env.apply("LECTERN_CLIENT_SECRET"));
+                if (cognitoEndpoint != null) {
+                    b.endpointOverride(cognitoEndpoint);
+                }
+                settings = b.build();
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
+            }
+            return new CognitoModule(settings, CognitoCredentials.Source.of(username, password()));
+        }
+        String token = env.apply("LECTERN_TOKEN");
+        if (token == null || token.isBlank()) {
+            throw usage("no way to sign in: give --username and --client-id (Cognito), or set LECTERN_TOKEN");
+        }
+        return new EnvironmentTokenModule(token);
+    }
+
+    private char[] password() {
+        String fromEnv = env.apply("LECTERN_PASSWORD");
+        if (fromEnv != null) {
+            return fromEnv.toCharArray();
+        }
+        java.io.Console console = System.console();
+        if (console == null) {
+            throw usage("no password: set LECTERN_PASSWORD, or run on a terminal to be asked");
+        }
+        char[] typed = console.readPassword("Password for %s: ", username);
+        if (typed == null || typed.length == 0) {
+            throw usage("no password given");
+        }
+        return typed;
+    }
+
+    /** Reads control lines from standard input on a daemon thread. */
+    private Thread controls(SpeakerClient speaker, Terminal terminal) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    String[] words = line.trim().toLowerCase(Locale.ROOT).split("\\s+");
+                    switch (words[0]) {
+                        case "" -> { }
+                        case "pause" -> speaker.pause();
+                        case "resume" -> speaker.resume();
+                        case "mute" -> speaker.mute();
+                        case "unmute" -> speaker.unmute();
+                        case "status" -> speaker.requestStatus();
+                        case "end", "quit", "exit" -> {
+                            speaker.end("Ended by the speaker");
+                            return;
+                        }
+                        case "volume" -> {
+                            try {
+                                double v = Double.parseDouble(words.length > 1 ? words[1] : "");
+                                if (v < 0 || v > 1) {
+                                    throw new NumberFormatException();
+                                }
+                                speaker.setVolume(v);
+                            } catch (NumberFormatException e) {
+                                terminal.println("volume takes a number from 0 to 1, e.g. volume 0.5");
+                            }
+                        }
+                        default -> terminal.println("unknown command '" + words[0] + "': pause, resume, mute, unmute, volume N, status, end");
+                    }
+                }
+            } catch (IOException e) {
+                // standard input closed: nothing more to read
+            }
+        }, "lectern-speak-controls");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+}
