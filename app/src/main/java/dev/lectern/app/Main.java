@@ -20,7 +20,12 @@ public final class Main implements Runnable {
 
     /** The command line with the runner's error handling: a sentence, not a stack trace, and exit code 1. */
     static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main());
+        return commandLine(new Main());
+    }
+
+    /** {@code command} (the runner, or one of its commands on its own, for tests) with the runner's error handling. */
+    static CommandLine commandLine(Object root) {
+        CommandLine cli = new CommandLine(root);
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
             command.getErr().println("lectern " + command.getCommandName() + ": " + RunnerCommand.explain(e));
             if (parsed.hasMatchedOption("--verbose")) {

@@ -31,14 +31,14 @@ import software.amazon.awssdk.services.cognitoidentityprovider.model.UserPoolCli
  * tests are skipped with a message saying how to install it; with {@code LECTERN_REQUIRE_COGNITO_LOCAL}
  * set (CI sets it) they fail instead.
  */
-final class CognitoLocal implements AutoCloseable {
+public final class CognitoLocal implements AutoCloseable {
     static final String VERSION = "5.3.0";
 
     private final Process process;
     private final Path dataDir;
-    final int port;
-    final URI endpoint;
-    final CognitoIdentityProviderClient admin;
+    public final int port;
+    public final URI endpoint;
+    public final CognitoIdentityProviderClient admin;
 
     private CognitoLocal(Process process, Path dataDir, int port) {
         this.process = process;
@@ -51,7 +51,7 @@ final class CognitoLocal implements AutoCloseable {
     }
 
     /** Starts cognito-local, or skips (fails in CI) where it is not installed. */
-    static CognitoLocal start() throws Exception {
+    public static CognitoLocal start() throws Exception {
         String binary = locate();
         if (binary == null) {
             String how = "cognito-local is not installed: run `npm install -g cognito-local@" + VERSION
@@ -118,12 +118,12 @@ final class CognitoLocal implements AutoCloseable {
         return null;
     }
 
-    String createPool(String name) {
+    public String createPool(String name) {
         return admin.createUserPool(r -> r.poolName(name)).userPool().id();
     }
 
     /** An app client with USER_PASSWORD_AUTH and refresh enabled, ID tokens valid for {@code idTokenValidity}. */
-    UserPoolClientType createClient(String poolId, boolean withSecret, Duration idTokenValidity) {
+    public UserPoolClientType createClient(String poolId, boolean withSecret, Duration idTokenValidity) {
         return admin.createUserPoolClient(r -> r.userPoolId(poolId).clientName("lectern-" + (withSecret ? "secret" : "public"))
                 .generateSecret(withSecret)
                 .explicitAuthFlows(ExplicitAuthFlowsType.ALLOW_USER_PASSWORD_AUTH, ExplicitAuthFlowsType.ALLOW_REFRESH_TOKEN_AUTH)
@@ -132,7 +132,7 @@ final class CognitoLocal implements AutoCloseable {
     }
 
     /** A confirmed user with a permanent password. cognito-local wants e-mail addresses as user names. */
-    void createUser(String poolId, String email, String password) {
+    public void createUser(String poolId, String email, String password) {
         admin.adminCreateUser(r -> r.userPoolId(poolId).username(email).temporaryPassword(password + "-tmp")
                 .messageAction(MessageActionType.SUPPRESS)
                 .userAttributes(software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType.builder()
@@ -141,11 +141,11 @@ final class CognitoLocal implements AutoCloseable {
     }
 
     /** The issuer cognito-local writes into its tokens. */
-    String issuer(String poolId) {
+    public String issuer(String poolId) {
         return "http://localhost:" + port + "/" + poolId;
     }
 
-    URI jwks(String poolId) {
+    public URI jwks(String poolId) {
         return URI.create(issuer(poolId) + "/.well-known/jwks.json");
     }
 
