@@ -78,7 +78,11 @@ final class JettyClients {
         String name = "lectern-jetty-client-" + STARTED.incrementAndGet();
         ClientConnector connector = new ClientConnector();
         connector.setSslContextFactory(tls);
-        QueuedThreadPool threads = new QueuedThreadPool(32, 2);
+        // Two threads a core: enough for the selector and the frames, few enough that under load the JIT
+        // compiler still gets the CPU to compile the receive path (32 runnable threads on 2 cores starved it
+        // for 13 s, and the hot loops ran interpreted meanwhile).
+        int cores = Runtime.getRuntime().availableProcessors();
+        QueuedThreadPool threads = new QueuedThreadPool(Math.max(4, 2 * cores), 2);
         threads.setName(name);
         threads.setDaemon(true);
         connector.setExecutor(threads);

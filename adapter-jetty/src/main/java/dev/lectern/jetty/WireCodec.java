@@ -30,7 +30,9 @@ public final class WireCodec {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder B64 = Base64.getEncoder();
-    private static final Base64.Decoder B64_IN = Base64.getMimeDecoder();
+    private static final Base64.Decoder B64_IN = Base64.getDecoder();
+    /** Session ids seen lately, so the id on every audio frame is checked once, not once per frame. */
+    private static final Map<String, SessionId> SESSION_IDS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private WireCodec() {}
 
@@ -342,8 +344,138 @@ public final class WireCodec {
     }
 
     /** Reads a server frame, mapping every alias onto the canonical record. */
+    /**
+     * Decodes a server frame from its UTF-8 bytes (as the transport receives it, without making a String).
+     * Audio frames, nearly all of the traffic, are read in one streaming pass that decodes the base64 PCM
+     * straight into bytes; any other frame is read as a tree, as {@link #decodeServer(String)} does.
+     */
+    public static ServerMessage decodeServer(byte[] utf8, int offset, int length) throws MalformedFrameException {
+        ServerMessage audio = fastAudio(utf8, offset, length);
+        if (audio != null) {
+            return audio;
+        }
+        JsonNode o;
+        try {
+            o = JSON.readTree(JSON.getFactory().createParser(utf8, offset, length));
+        } catch (java.io.IOException e) {
+            throw new MalformedFrameException("not JSON: frame is not JSON (" + (e instanceof JsonProcessingException j
+                    ? j.getOriginalMessage() : e.getMessage()) + ")");
+        }
+        if (o == null || !o.isObject()) {
+            throw new MalformedFrameException("not JSON: frame is not a JSON object");
+        }
+        return decodeServer(o);
+    }
+
+    /**
+     * The audio frame in {@code utf8}, read in one streaming pass; null if it is not an audio frame (or not
+     * one this pass is sure of), for the tree reading to decide.
+     */
+    private static ServerMessage fastAudio(byte[] utf8, int offset, int length) throws MalformedFrameException {
+        String type = null;
+        byte[] pcm = null;
+        String session = null;
+        String language = null;
+        Long sequence = null;
+        Long timestamp = null;
+        try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(utf8, offset, length)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return null;
+            }
+            com.fasterxml.jackson.core.JsonToken t;
+            while ((t = p.nextToken()) == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                com.fasterxml.jackson.core.JsonToken v = p.nextToken();
+                switch (name) {
+                    case "type" -> {
+                        if (v != com.fasterxml.jackson.core.JsonToken.VALUE_STRING || type != null) {
+                            return null;
+                        }
+                        type = p.getText();
+                        if (!type.equals("audioData") && !type.equals("audio")) {
+                            return null; // not audio: the tree reading handles it
+                        }
+                    }
+                    case "audioData", "audio" -> {
+                        if (v != com.fasterxml.jackson.core.JsonToken.VALUE_STRING || pcm != null) {
+                            return null;
+                        }
+                        // The base64 text is decoded by the JDK straight from the frame's bytes; Jackson only skips it.
+                        int start = offset + (int) p.currentTokenLocation().getByteOffset() + 1;
+                        int end = start;
+                        int limit = offset + length;
+                        while (end < limit && utf8[end] != '"') {
+                            if (utf8[end] == '\\') {
+                                return null; // an escape in base64: not this pass's business
+                            }
+                            end++;
+                        }
+                        try {
+                            java.nio.ByteBuffer decoded = B64_IN.decode(java.nio.ByteBuffer.wrap(utf8, start, end - start));
+                            pcm = decoded.remaining() == decoded.capacity() ? decoded.array()
+                                    : java.util.Arrays.copyOfRange(decoded.array(), decoded.arrayOffset(), decoded.arrayOffset() + decoded.remaining());
+                        } catch (IllegalArgumentException e) {
+                            throw new MalformedFrameException("INVALID_PARAMETER: audio is not base64");
+                        }
+                    }
+                    case "sessionId" -> session = v == com.fasterxml.jackson.core.JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "targetLanguage" -> language = v == com.fasterxml.jackson.core.JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "sequenceNumber" -> {
+                        if (v != com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT) {
+                            return null;
+                        }
+                        sequence = p.getLongValue();
+                    }
+                    case "timestamp" -> timestamp = v == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : null;
+                    default -> p.skipChildren();
+                }
+            }
+            if (t != com.fasterxml.jackson.core.JsonToken.END_OBJECT || p.nextToken() != null) {
+                return null;
+            }
+        } catch (java.io.IOException e) {
+            return null; // the tree reading says what is wrong with it
+        }
+        if (type == null || pcm == null) {
+            return null;
+        }
+        if (pcm.length == 0 || pcm.length % 2 != 0) {
+            throw new MalformedFrameException("INVALID_PARAMETER: audio of " + pcm.length + " bytes is not whole 16-bit samples");
+        }
+        try {
+            return new ServerMessage.AudioData(sessionId(session), language == null || language.isBlank() ? null : LanguageCode.of(language),
+                    AudioChunk.of(pcm), sequence == null ? null : SequenceNumber.of(sequence), timestamp);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedFrameException(type + " frame with a bad field: " + e.getMessage());
+        }
+    }
+
+    /** Optional in audio frames: an id that does not parse is left out (the state machine knows its session). */
+    private static SessionId sessionId(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        SessionId known = SESSION_IDS.get(raw);
+        if (known != null) {
+            return known;
+        }
+        try {
+            SessionId id = SessionId.of(raw);
+            if (SESSION_IDS.size() > 4_096) {
+                SESSION_IDS.clear();
+            }
+            SESSION_IDS.put(raw, id);
+            return id;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     public static ServerMessage decodeServer(String text) throws MalformedFrameException {
-        JsonNode o = parse(text, "not JSON");
+        return decodeServer(parse(text, "not JSON"));
+    }
+
+    private static ServerMessage decodeServer(JsonNode o) throws MalformedFrameException {
         String type = text(o, "type");
         try {
             if (type == null) {
@@ -559,15 +691,7 @@ public final class WireCodec {
     }
 
     private static SessionId session(JsonNode o) {
-        String id = text(o, "sessionId");
-        if (id == null) {
-            return null;
-        }
-        try {
-            return SessionId.of(id);
-        } catch (IllegalArgumentException e) {
-            return null; // optional in these frames; the state machine knows its session
-        }
+        return sessionId(text(o, "sessionId")); // optional in these frames; the state machine knows its session
     }
 
     private static SessionId sessionIdOrNull(JsonNode o) {

@@ -19,6 +19,10 @@ import dev.lectern.port.TransportListener;
 import dev.lectern.testing.ManualScheduler;
 import dev.lectern.testing.RecordingListener;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.common.JettyWebSocketFrame;
+import org.eclipse.jetty.websocket.core.OpCode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +33,8 @@ import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
 /**
- * 100 000 random and mutated frames through the real decode path (the Jetty endpoint's text and binary
- * handlers, the codec) into a real engine: nothing escapes, every bad frame is counted, the session goes on.
+ * 100 000 random and mutated frames through the real decode path (the Jetty endpoint's frame handler,
+ * the codec) into a real engine: nothing escapes, every bad frame is counted, the session goes on.
  */
 class FrameFuzzTest {
     static final SessionId ID = SessionId.of("golden-eagle-427");
@@ -127,6 +131,12 @@ class FrameFuzzTest {
         }
     }
 
+    /** A text message as Jetty hands it over: one frame, its payload the UTF-8 bytes. */
+    static void text(JettyTransport.JettyConnection link, String message) {
+        link.onWebSocketFrame(new JettyWebSocketFrame(new org.eclipse.jetty.websocket.core.Frame(OpCode.TEXT, ByteBuffer.wrap(message.getBytes(StandardCharsets.UTF_8)))),
+                Callback.NOOP);
+    }
+
     @Test
     void nothingEscapesEveryBadFrameIsCountedAndTheSessionGoesOn() {
         ManualScheduler clock = new ManualScheduler(1_700_000_000_000L);
@@ -154,7 +164,7 @@ class FrameFuzzTest {
         listener.start();
         clock.runDue();
         JettyTransport.JettyConnection link = opened.get(0);
-        link.onWebSocketText(WireCodec.encode(new ServerMessage.SessionJoined(ID, ES, LanguageCode.of("en"), "c", 1, null, 1L)));
+        text(link, WireCodec.encode(new ServerMessage.SessionJoined(ID, ES, LanguageCode.of("en"), "c", 1, null, 1L)));
         clock.runDue();
         assertThat(listener.state()).isEqualTo(SessionState.Kind.ACTIVE);
 
@@ -169,9 +179,9 @@ class FrameFuzzTest {
             Frame frame = next(r, corpus);
             long before = listener.counters().rejectedFrames();
             if (frame.binary() != null) {
-                link.onWebSocketBinary(ByteBuffer.wrap(frame.binary()), org.eclipse.jetty.websocket.api.Callback.NOOP);
+                link.onWebSocketFrame(new JettyWebSocketFrame(new org.eclipse.jetty.websocket.core.Frame(OpCode.BINARY, ByteBuffer.wrap(frame.binary()))), Callback.NOOP);
             } else {
-                link.onWebSocketText(frame.text());
+                text(link, frame.text());
             }
             clock.runDue(); // the engine takes the frame now: its count moves by this frame alone
             long counted = listener.counters().rejectedFrames() - before;
@@ -210,7 +220,7 @@ class FrameFuzzTest {
         // Still works: ten chunks after the fuzzing are played, once each, in order, after a reported gap.
         long base = 1_000_000;
         for (int i = 0; i < 10; i++) {
-            link.onWebSocketText(WireCodec.encode(new ServerMessage.AudioData(ID, ES, AudioChunk.silence(100),
+            text(link, WireCodec.encode(new ServerMessage.AudioData(ID, ES, AudioChunk.silence(100),
                     SequenceNumber.of(base + i), 1L)));
         }
         clock.advance(Duration.ofSeconds(2));

@@ -40,6 +40,11 @@ public final class AudioChunk {
         return pcm.clone();
     }
 
+    /** Copies {@code length} bytes from {@code offset} into {@code target} at {@code targetOffset}, without copying the rest. */
+    public void copyTo(int offset, byte[] target, int targetOffset, int length) {
+        System.arraycopy(pcm, offset, target, targetOffset, length);
+    }
+
     public int sizeInBytes() {
         return pcm.length;
     }

@@ -59,7 +59,7 @@ class RealThreadsTest {
     }
 
     @Test
-    void closeFromTheHostThreadReleasesTheLaneAndEventThreads() throws Exception {
+    void closeFromTheHostThreadReleasesTheSharedThreadsWithTheLastClient() throws Exception {
         List<Thread> before = lecternThreads();
         RecordingListener events = new RecordingListener();
         ListenerClient client = ListenerClient.builder(ListenerConfig.builder().sessionId("golden-eagle-427")
@@ -68,7 +68,8 @@ class RealThreadsTest {
         events.await(LecternEvent.RetryScheduled.class, Duration.ofSeconds(5));
         List<Thread> started = lecternThreads();
         started.removeAll(before);
-        assertThat(started).hasSize(2);
+        // A client the host gives no threads runs on the shared lane and event pools, not threads of its own.
+        assertThat(started).isNotEmpty().allMatch(t -> t.getName().startsWith("lectern-lane-") || t.getName().startsWith("lectern-events-"));
         client.close();
         client.close();
         assertThat(client.terminated().toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(EndReason.ENDED_BY_USER);

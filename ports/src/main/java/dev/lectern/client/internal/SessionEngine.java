@@ -47,7 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionEngine.class);
-    private static final AtomicInteger EVENT_THREADS = new AtomicInteger();
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final Transport transport;
@@ -57,6 +56,7 @@ public final class SessionEngine implements AutoCloseable {
     private long lastChunkMillis = 100;
     private final Scheduler scheduler;
     private final boolean ownsScheduler;
+    private final SharedThreads shared;
     private final EventDispatcher events;
     private final Consumer<LecternEvent> tap;
     private final TransportListener transportListener = new Callbacks();
@@ -79,21 +79,18 @@ public final class SessionEngine implements AutoCloseable {
         this.tokens = b.tokens;
         this.sink = b.sink == null ? AudioSink.NONE : b.sink;
         this.ownsScheduler = b.scheduler == null;
-        this.scheduler = ownsScheduler ? SystemScheduler.create(b.threadName) : b.scheduler;
-        ExecutorService ownedEvents = null;
-        java.util.concurrent.Executor eventExecutor = b.eventExecutor;
-        if (eventExecutor == null) {
-            String name = b.threadName + "-events-" + EVENT_THREADS.incrementAndGet();
-            ownedEvents = Executors.newSingleThreadExecutor(task -> {
-                Thread t = new Thread(task, name);
-                t.setDaemon(true);
-                return t;
-            });
-            eventExecutor = ownedEvents;
-        }
-        this.events = new EventDispatcher(eventExecutor, ownedEvents, b.listener == null ? LecternListener.NONE : b.listener);
+        // Clients the host gives no threads share the process's lane and event pools (SharedThreads).
+        this.shared = b.scheduler == null || b.eventExecutor == null ? SharedThreads.acquire() : null;
+        this.scheduler = ownsScheduler ? new LaneScheduler(shared.lanes) : b.scheduler;
+        java.util.concurrent.Executor eventExecutor = b.eventExecutor != null ? b.eventExecutor : shared.events;
+        this.events = new EventDispatcher(eventExecutor, null, b.listener == null ? LecternListener.NONE : b.listener);
         this.tap = b.tap == null ? e -> {} : b.tap;
-        this.events.afterFinal(() -> terminated.complete(endReason));
+        this.events.afterFinal(() -> {
+            if (shared != null) {
+                shared.release();
+            }
+            terminated.complete(endReason);
+        });
         this.state = Objects.requireNonNull(b.initial, "initial state is null");
         this.snapshot = state;
     }
@@ -130,7 +127,7 @@ public final class SessionEngine implements AutoCloseable {
         if (endReason == null) {
             submit(new Input.End(null));
         }
-        boolean canWait = !(scheduler instanceof SystemScheduler system && system.isLaneThread())
+        boolean canWait = !(scheduler instanceof LaneScheduler lane && lane.isLaneThread())
                 && !events.isDeliveringThread() && ownsScheduler;
         if (canWait) {
             try {
