@@ -148,7 +148,7 @@ final class SpeakCommand extends RunnerCommand implements Callable<Integer> {
 
             while (waitForListeners > 0 && listeners[0] < waitForListeners && !speaker.terminated().toCompletableFuture().isDone()) {
                 speaker.requestStatus();
-                speaker.terminated().toCompletableFuture().completeOnTimeout(null, 500, TimeUnit.MILLISECONDS).join();
+                speaker.terminated().toCompletableFuture().completeOnTimeout(null, 1, TimeUnit.SECONDS).join(); // status queries: at most 2/s allowed
             }
             source.start(speaker::send);
             CompletableFuture<?> fileDone = source instanceof WavFileSource wav ? wav.finished().toCompletableFuture() : new CompletableFuture<>();

@@ -1,0 +1,286 @@
+package dev.lectern.app;
+
+import dev.lectern.client.LecternListener;
+import dev.lectern.client.ListenerClient;
+import dev.lectern.client.ListenerConfig;
+import dev.lectern.client.SpeakerClient;
+import dev.lectern.client.SpeakerConfig;
+import dev.lectern.domain.AudioChunk;
+import dev.lectern.domain.IdToken;
+import dev.lectern.domain.SequenceNumber;
+import dev.lectern.domain.SessionId;
+import dev.lectern.domain.event.LecternEvent;
+import dev.lectern.gateway.GatewaySettings;
+import dev.lectern.gateway.LocalGateway;
+import dev.lectern.jetty.JettyTransport;
+import dev.lectern.port.AudioSink;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lectern load}: N listeners in this JVM on one shared {@code JettyTransport} with default settings,
+ * and a speaker (here, or an outside one given by {@code --session}) that writes each chunk's index
+ * (uint32 LE at byte 0) and send time (float64 LE ms at byte 4), as the Node.js yardstick's speaker does.
+ * Prints what arrived, the latency from that send time, CPU per delivered chunk, heap per listener and
+ * the most threads seen.
+ */
+@Command(name = "load", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs N listeners (and a speaker) in this JVM and measures delivery, latency, CPU, heap and threads.",
+                "Against an outside gateway (--endpoint) the figures are the clients' own; --embedded runs a gateway in",
+                "this JVM too, whose CPU then counts."})
+final class LoadCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--endpoint", paramLabel = "URL", description = "The gateway to load (default $LECTERN_ENDPOINT).",
+            defaultValue = "${env:LECTERN_ENDPOINT}")
+    URI endpoint;
+
+    @Option(names = "--embedded", description = "Run a local gateway in this JVM instead of --endpoint.")
+    boolean embedded;
+
+    @Option(names = "--listeners", paramLabel = "N", defaultValue = "100", description = "Listeners (default ${DEFAULT-VALUE}).")
+    int listeners;
+
+    @Option(names = "--seconds", defaultValue = "20", description = "Seconds of audio (default ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--rate", defaultValue = "10", description = "Chunks of 100 ms a second (default ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--languages", split = ",", defaultValue = "es", description = "Listener languages, in turn (default ${DEFAULT-VALUE}).")
+    List<String> languages;
+
+    @Option(names = "--session", paramLabel = "ID", description = "Join this session, fed by an outside speaker (speaker.mjs), instead of speaking here.")
+    String session;
+
+    @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "30",
+            description = "With --session: how long the outside speaker may take to finish (default ${DEFAULT-VALUE}).")
+    int waitSeconds;
+
+    @Option(names = "--whole-process-cpu", description = "Count the CPU of the whole process from its start (JIT warm-up and joins "
+            + "included), as the Node.js yardstick does, instead of the streaming only.")
+    boolean wholeProcessCpu;
+
+    @Option(names = "--json", description = "End standard output with one line of JSON: the figures.")
+    boolean json;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log Lectern's debug lines to standard error.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (listeners < 1 || seconds < 1 || rate < 1 || rate > 50) {
+            throw new ParameterException(spec.commandLine(), "--listeners, --seconds must be positive and --rate 1 to 50");
+        }
+        LocalGateway gateway = null;
+        URI url = endpoint;
+        if (embedded) {
+            gateway = LocalGateway.builder().settings(GatewaySettings.builder().port(0).maxListeners(Math.max(500, listeners))
+                    .joinsPerMinute(1_000_000).connectsPerMinute(1_000_000).sessionsPerHour(1_000).build()).build();
+            url = gateway.start();
+        } else if (url == null) {
+            throw new ParameterException(spec.commandLine(), "give --endpoint (or LECTERN_ENDPOINT), or --embedded");
+        }
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        try (JettyTransport transport = JettyTransport.builder(url).build()) {
+            SpeakerClient speaker = null;
+            SessionId id;
+            if (session == null) {
+                speaker = SpeakerClient.builder(SpeakerConfig.builder().sourceLanguage("en").build()).transport(transport)
+                        .tokenProvider(force -> CompletableFuture.completedFuture(new IdToken("load-speaker"))).build();
+                id = speaker.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } else {
+                id = SessionId.of(session);
+            }
+            int expected = rate * seconds;
+            System.gc();
+            long heapBefore = memory.getHeapMemoryUsage().getUsed();
+            threads.resetPeakThreadCount();
+            long[][] latencies = new long[listeners][];
+            int[] counts = new int[listeners];
+            LongAdder disconnects = new LongAdder();
+            List<ListenerClient> clients = new ArrayList<>();
+            List<CompletableFuture<?>> joined = new ArrayList<>();
+            for (int i = 0; i < listeners; i++) {
+                int me = i;
+                latencies[i] = new long[expected + 16];
+                byte[] stamp = new byte[12];
+                AudioSink sink = (SequenceNumber seq, AudioChunk audio) -> {
+                    if (audio.sizeInBytes() >= 12 && counts[me] < latencies[me].length) {
+                        audio.copyTo(0, stamp, 0, 12);
+                        double sentAt = ByteBuffer.wrap(stamp).order(ByteOrder.LITTLE_ENDIAN).getDouble(4);
+                        latencies[me][counts[me]++] = Math.round((System.currentTimeMillis() - sentAt) * 1000);
+                    }
+                };
+                LecternListener watch = new LecternListener() {
+                    @Override
+                    public void onEvent(LecternEvent event) {
+                        if (event instanceof LecternEvent.Disconnected) {
+                            disconnects.increment();
+                        }
+                    }
+                };
+                ListenerClient c = ListenerClient.builder(ListenerConfig.builder().sessionId(id.value())
+                                .targetLanguage(languages.get(i % languages.size())).build())
+                        .transport(transport).audioSink(sink).listener(watch).build();
+                clients.add(c);
+                joined.add(c.start().toCompletableFuture());
+            }
+            CompletableFuture.allOf(joined.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+            System.gc();
+            long heapPerListener = (memory.getHeapMemoryUsage().getUsed() - heapBefore) / listeners;
+            Map<String, Long> threadCpuBefore = threadCpu(threads);
+            long cpuBefore = os.getProcessCpuTime();
+            long started = System.nanoTime();
+            if (speaker != null) {
+                SpeakerClient talking = speaker;
+                ScheduledExecutorService talk = Executors.newSingleThreadScheduledExecutor();
+                AtomicInteger next = new AtomicInteger();
+                talk.scheduleAtFixedRate(() -> {
+                    int k = next.getAndIncrement();
+                    if (k < expected) {
+                        byte[] pcm = new byte[AudioChunk.BYTES_PER_100_MS];
+                        ByteBuffer.wrap(pcm).order(ByteOrder.LITTLE_ENDIAN).putInt(0, k).putDouble(4, System.currentTimeMillis());
+                        talking.send(AudioChunk.of(pcm));
+                    }
+                }, 0, 1000 / rate, TimeUnit.MILLISECONDS);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 10L);
+                while (System.nanoTime() < deadline && !allArrived(clients, expected)) {
+                    talk.awaitTermination(100, TimeUnit.MILLISECONDS);
+                }
+                talk.shutdownNow();
+            } else {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
+                while (System.nanoTime() < deadline && !clients.stream().allMatch(c -> c.terminated().toCompletableFuture().isDone())) {
+                    CompletableFuture.anyOf(clients.get(0).terminated().toCompletableFuture()).completeOnTimeout(null, 100, TimeUnit.MILLISECONDS).join();
+                }
+            }
+            long cpu = os.getProcessCpuTime() - (wholeProcessCpu ? 0 : cpuBefore);
+            Map<String, Long> byGroup = new java.util.TreeMap<>();
+            long javaThreads = 0;
+            for (Map.Entry<String, Long> e : threadCpu(threads).entrySet()) {
+                long used = e.getValue() - threadCpuBefore.getOrDefault(e.getKey(), 0L);
+                javaThreads += used;
+                byGroup.merge(e.getKey().replaceAll("[-@]?[0-9]+$", "").replaceAll("-[0-9]+$", ""), used, Long::sum);
+            }
+            byGroup.put("(JVM: compiler, GC)", os.getProcessCpuTime() - cpuBefore - javaThreads);
+            long wall = System.nanoTime() - started;
+            int peakThreads = threads.getPeakThreadCount();
+            long delivered = 0;
+            long gaps = 0;
+            int n = 0;
+            for (int i = 0; i < listeners; i++) {
+                delivered += clients.get(i).counters().played();
+                gaps += clients.get(i).counters().gapChunks();
+                n += counts[i];
+            }
+            long[] all = new long[n];
+            int at = 0;
+            for (int i = 0; i < listeners; i++) {
+                System.arraycopy(latencies[i], 0, all, at, counts[i]);
+                at += counts[i];
+            }
+            Arrays.sort(all);
+            if (speaker != null) {
+                speaker.close();
+            }
+            for (ListenerClient c : clients) {
+                c.close();
+            }
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("listeners", listeners);
+            f.put("expected", (long) expected * listeners);
+            f.put("delivered", delivered);
+            f.put("gapChunks", gaps);
+            f.put("disconnects", disconnects.sum());
+            Map<String, Object> latency = new LinkedHashMap<>();
+            latency.put("p50", ms(pick(all, 0.50)));
+            latency.put("p99", ms(pick(all, 0.99)));
+            latency.put("max", ms(all.length == 0 ? 0 : all[all.length - 1]));
+            f.put("latencyMs", latency);
+            f.put("cpuSeconds", Math.round(cpu / 1e6) / 1000.0);
+            f.put("cpuMicrosPerChunk", delivered == 0 ? null : Math.round(cpu / 1000.0 / delivered * 10) / 10.0);
+            f.put("wallSeconds", Math.round(wall / 1e6) / 1000.0);
+            f.put("heapBytesPerListener", heapPerListener);
+            f.put("peakThreads", peakThreads);
+            f.put("gatewayInThisJvm", embedded);
+            Map<String, Object> groups = new LinkedHashMap<>();
+            byGroup.forEach((k, v) -> {
+                if (v > cpu / 100) {
+                    groups.put(k, Math.round(v / 1e6) / 1000.0);
+                }
+            });
+            f.put("cpuSecondsByThread", groups);
+            out.printf("load: %d listeners, delivered %d of %d, gap chunks %d, disconnects %d%n", listeners, delivered,
+                    (long) expected * listeners, gaps, disconnects.sum());
+            out.printf("latency p50 %s ms, p99 %s ms, max %s ms; CPU %.1f s = %s us per delivered chunk%s; heap %d bytes per listener; peak threads %d%n",
+                    latency.get("p50"), latency.get("p99"), latency.get("max"), cpu / 1e9, f.get("cpuMicrosPerChunk"),
+                    embedded ? " (gateway included)" : "", heapPerListener, peakThreads);
+            if (json) {
+                out.println(Json.line(f));
+            }
+            out.flush();
+            return delivered == (long) expected * listeners && disconnects.sum() == 0 ? 0 : 1;
+        } finally {
+            if (gateway != null) {
+                gateway.close();
+            }
+        }
+    }
+
+    /** CPU time of every live thread, by name (threads of one pool share a name but for their number). */
+    private static Map<String, Long> threadCpu(ThreadMXBean threads) {
+        Map<String, Long> out = new java.util.HashMap<>();
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null) {
+                long t = threads.getThreadCpuTime(info.getThreadId());
+                if (t > 0) {
+                    out.merge(info.getThreadName() + "#" + info.getThreadId(), t, Long::sum);
+                }
+            }
+        }
+        Map<String, Long> byName = new java.util.HashMap<>();
+        out.forEach((k, v) -> byName.put(k.substring(0, k.lastIndexOf('#')) + "-" + k.substring(k.lastIndexOf('#') + 1), v));
+        return byName;
+    }
+
+    private static boolean allArrived(List<ListenerClient> clients, int expected) {
+        return clients.stream().allMatch(c -> c.counters().played() + c.counters().gapChunks() >= expected);
+    }
+
+    private static long pick(long[] sorted, double q) {
+        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.floor(sorted.length * q))];
+    }
+
+    private static double ms(long micros) {
+        return Math.round(micros / 100.0) / 10.0;
+    }
+}

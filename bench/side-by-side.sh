@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Side by side: the Node.js yardstick's listeners and Lectern's, against the same local gateway jar and the
+# same speaker (../shared/bench/speaker.mjs: RATE chunks of 100 ms a second for SECONDS, each carrying its
+# send time), one after the other, at 200, 500 and 1 000 listeners (or the counts given as arguments).
+# Prints one table row per run and the ratios. Needs a build (./mvnw -B verify) and Node.js.
+# Usage: bench/side-by-side.sh [COUNTS...]   (env: SECONDS=20 RATE=10 PORT=18181)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+YARD=${YARDSTICK:-$ROOT/../shared/bench}
+SECONDS_=${SECONDS:-20}
+RATE=${RATE:-10}
+PORT=${PORT:-18181}
+COUNTS=("$@")
+[ ${#COUNTS[@]} -gt 0 ] || COUNTS=(200 500 1000)
+GATEWAY_JAR=$ROOT/local-gateway/target/lectern-gateway.jar
+LECTERN_JAR=$ROOT/app/target/lectern.jar
+for f in "$GATEWAY_JAR" "$LECTERN_JAR"; do [ -f "$f" ] || { echo "missing $f: run ./mvnw -B verify first" >&2; exit 1; }; done
+WORK=$(mktemp -d)
+( cd "$WORK" && cp "$YARD"/package.json "$YARD"/package-lock.json "$YARD"/*.mjs . && npm ci --silent --no-audit --no-fund >/dev/null )
+
+cpu_of() { awk '{print $14+$15}' /proc/"$1"/stat; }
+HZ=$(getconf CLK_TCK)
+
+run() { # client N
+  local client=$1 n=$2
+  java -jar "$GATEWAY_JAR" --port "$PORT" --max-listeners $((n + 100)) --joins-per-minute 1000000 \
+      --connects-per-minute 1000000 > "$WORK/gateway.log" 2>&1 &
+  local gw=$!
+  for _ in $(seq 1 100); do grep -q "listening" "$WORK/gateway.log" && break; sleep 0.1; done
+  node "$WORK/speaker.mjs" "ws://127.0.0.1:$PORT" bench-speaker 15 "$RATE" "$SECONDS_" > "$WORK/speaker.out" &
+  local sp=$!
+  for _ in $(seq 1 100); do grep -q sessionId "$WORK/speaker.out" && break; sleep 0.1; done
+  local id; id=$(head -1 "$WORK/speaker.out" | sed 's/.*"sessionId":"\([^"]*\)".*/\1/')
+  local g0; g0=$(cpu_of "$gw")
+  local out
+  if [ "$client" = yardstick ]; then
+    out=$(node "$WORK/reference-listeners.mjs" "ws://127.0.0.1:$PORT" "$id" "$n" es $((SECONDS_ + 17)))
+    echo "$out" | python3 -c '
+import json,sys; d=json.load(sys.stdin)
+print(json.dumps({"delivered": d["received"], "cpuS": d["cpuS"], "p50": d["latencyMs"]["p50"], "p99": d["latencyMs"]["p99"],
+  "disconnects": d["errors"], "threads": None}))' > "$WORK/row.json"
+  else
+    out=$(java -jar "$LECTERN_JAR" load --endpoint "ws://127.0.0.1:$PORT" --session "$id" --listeners "$n" \
+        --seconds "$SECONDS_" --rate "$RATE" --wait $((SECONDS_ + 17)) --whole-process-cpu --json 2>/dev/null | tail -1)
+    echo "$out" | python3 -c '
+import json,sys; d=json.load(sys.stdin)
+print(json.dumps({"delivered": d["delivered"], "cpuS": d["cpuSeconds"], "p50": d["latencyMs"]["p50"], "p99": d["latencyMs"]["p99"],
+  "disconnects": d["disconnects"], "threads": d["peakThreads"], "heap": d["heapBytesPerListener"]}))' > "$WORK/row.json"
+  fi
+  wait "$sp" || true
+  local g1; g1=$(cpu_of "$gw")
+  kill "$gw"; wait "$gw" 2>/dev/null || true
+  python3 - "$client" "$n" "$RATE" "$SECONDS_" "$(( (g1 - g0) * 1000 / HZ ))" "$WORK/row.json" <<'PY'
+import json,sys
+client,n,rate,secs,gw_ms,row=sys.argv[1],int(sys.argv[2]),int(sys.argv[3]),int(sys.argv[4]),int(sys.argv[5]),sys.argv[6]
+d=json.load(open(row)); expected=n*rate*secs
+us=d["cpuS"]*1e6/max(1,d["delivered"])
+print(f"| {n:>5} | {client:<9} | {d['delivered']:>7,} / {expected:,} | {d['cpuS']:6.1f} | {us:6.1f} | {d['p50']} / {d['p99']} | {d['disconnects']} | {d['threads'] if d['threads'] is not None else '-'} | {gw_ms/1000:5.1f} ({gw_ms*1000/max(1,d['delivered']):.1f} us/frame) |")
+json.dump({"client":client,"n":n,"us":us}, open(row+"."+client+str(n),"w"))
+PY
+}
+
+echo "Side by side on $(nproc) cores, $(date -u +%Y-%m-%d), ${SECONDS_} s at ${RATE} chunks/s; CPU is the listeners' process, whole run"
+echo "| listeners | client | delivered | CPU s | CPU us/chunk | latency p50 / p99 ms | disconnects | peak threads | gateway CPU s |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for n in "${COUNTS[@]}"; do
+  run yardstick "$n"
+  run lectern "$n"
+done
+python3 - "$WORK" <<'PY'
+import json,sys,glob,os
+rows={}
+for f in glob.glob(os.path.join(sys.argv[1],"row.json.*")):
+    d=json.load(open(f)); rows.setdefault(d["n"],{})[d["client"]]=d["us"]
+for n in sorted(rows):
+    r=rows[n]
+    if "yardstick" in r and "lectern" in r:
+        print(f"{n} listeners: Lectern uses {r['lectern']/r['yardstick']:.2f}x the yardstick's CPU per delivered chunk")
+PY
+rm -rf "$WORK"

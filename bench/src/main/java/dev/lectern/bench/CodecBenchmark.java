@@ -1,0 +1,73 @@
+package dev.lectern.bench;
+
+import dev.lectern.domain.AudioChunk;
+import dev.lectern.domain.LanguageCode;
+import dev.lectern.domain.SequenceNumber;
+import dev.lectern.domain.SessionId;
+import dev.lectern.domain.message.ClientMessage;
+import dev.lectern.domain.message.ServerMessage;
+import dev.lectern.jetty.WireCodec;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** Decoding and encoding one 100 ms audio frame, as a listener and a speaker do ten times a second. */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+@State(Scope.Benchmark)
+public class CodecBenchmark {
+    AudioChunk chunk;
+    String frame;
+    byte[] frameUtf8;
+    ServerMessage.AudioData audio;
+    ClientMessage.SendAudio send;
+
+    @Setup
+    public void setUp() {
+        byte[] pcm = new byte[AudioChunk.BYTES_PER_100_MS];
+        new Random(427).nextBytes(pcm);
+        chunk = AudioChunk.of(pcm);
+        audio = new ServerMessage.AudioData(SessionId.of("golden-eagle-427"), LanguageCode.of("es"), chunk, SequenceNumber.of(4_242),
+                1_767_225_600_000L);
+        frame = WireCodec.encode(audio);
+        frameUtf8 = frame.getBytes(StandardCharsets.UTF_8);
+        send = new ClientMessage.SendAudio(SessionId.of("golden-eagle-427"), chunk, 1_767_225_600_000L, 4_242L);
+    }
+
+    /** What a listener does with every audio frame: from the frame's UTF-8 bytes to a chunk. */
+    @Benchmark
+    public ServerMessage decodeAudioFrame() throws WireCodec.MalformedFrameException {
+        return WireCodec.decodeServer(frameUtf8, 0, frameUtf8.length);
+    }
+
+    /** The general path (a JSON tree), for every other frame, and for audio frames before the fast path. */
+    @Benchmark
+    public ServerMessage decodeAudioFrameAsTree() throws WireCodec.MalformedFrameException {
+        return WireCodec.decodeServer(frame);
+    }
+
+    /** What the gateway does once per chunk and language. */
+    @Benchmark
+    public String encodeAudioFrame() {
+        return WireCodec.encode(audio);
+    }
+
+    /** What a speaker does with every captured chunk. */
+    @Benchmark
+    public String encodeSendAudio() {
+        return WireCodec.encode(send);
+    }
+}
