@@ -3,12 +3,12 @@
 # same speaker (../shared/bench/speaker.mjs: RATE chunks of 100 ms a second for SECONDS, each carrying its
 # send time), one after the other, at 200, 500 and 1 000 listeners (or the counts given as arguments).
 # Prints one table row per run and the ratios. Needs a build (./mvnw -B verify) and Node.js.
-# Usage: bench/side-by-side.sh [COUNTS...]   (env: SECONDS=20 RATE=10 PORT=18181)
+# Usage: bench/side-by-side.sh [COUNTS...]   (env: DURATION=20 RATE=10 PORT=18181)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 YARD=${YARDSTICK:-$ROOT/../shared/bench}
-SECONDS_=${SECONDS:-20}
+SECONDS_=${DURATION:-20}  # not SECONDS: bash keeps its own
 RATE=${RATE:-10}
 PORT=${PORT:-18181}
 COUNTS=("$@")
@@ -19,6 +19,8 @@ for f in "$GATEWAY_JAR" "$LECTERN_JAR"; do [ -f "$f" ] || { echo "missing $f: ru
 WORK=$(mktemp -d)
 ( cd "$WORK" && cp "$YARD"/package.json "$YARD"/package-lock.json "$YARD"/*.mjs . && npm ci --silent --no-audit --no-fund >/dev/null )
 
+GW_PID=
+trap '[ -n "$GW_PID" ] && kill "$GW_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 cpu_of() { awk '{print $14+$15}' /proc/"$1"/stat; }
 HZ=$(getconf CLK_TCK)
 
@@ -27,6 +29,7 @@ run() { # client N
   java -jar "$GATEWAY_JAR" --port "$PORT" --max-listeners $((n + 100)) --joins-per-minute 1000000 \
       --connects-per-minute 1000000 > "$WORK/gateway.log" 2>&1 &
   local gw=$!
+  GW_PID=$gw
   for _ in $(seq 1 100); do grep -q "listening" "$WORK/gateway.log" && break; sleep 0.1; done
   node "$WORK/speaker.mjs" "ws://127.0.0.1:$PORT" bench-speaker 15 "$RATE" "$SECONDS_" > "$WORK/speaker.out" &
   local sp=$!
@@ -35,14 +38,14 @@ run() { # client N
   local g0; g0=$(cpu_of "$gw")
   local out
   if [ "$client" = yardstick ]; then
-    out=$(node "$WORK/reference-listeners.mjs" "ws://127.0.0.1:$PORT" "$id" "$n" es $((SECONDS_ + 17)))
+    out=$(node "$WORK/reference-listeners.mjs" "ws://127.0.0.1:$PORT" "$id" "$n" es $((SECONDS_ + 17)) || true)
     echo "$out" | python3 -c '
 import json,sys; d=json.load(sys.stdin)
 print(json.dumps({"delivered": d["received"], "cpuS": d["cpuS"], "p50": d["latencyMs"]["p50"], "p99": d["latencyMs"]["p99"],
   "disconnects": d["errors"], "threads": None}))' > "$WORK/row.json"
   else
     out=$(java -jar "$LECTERN_JAR" load --endpoint "ws://127.0.0.1:$PORT" --session "$id" --listeners "$n" \
-        --seconds "$SECONDS_" --rate "$RATE" --wait $((SECONDS_ + 17)) --whole-process-cpu --json 2>/dev/null | tail -1)
+        --seconds "$SECONDS_" --rate "$RATE" --wait $((SECONDS_ + 17)) --whole-process-cpu --json 2>/dev/null | tail -1 || true)
     echo "$out" | python3 -c '
 import json,sys; d=json.load(sys.stdin)
 print(json.dumps({"delivered": d["delivered"], "cpuS": d["cpuSeconds"], "p50": d["latencyMs"]["p50"], "p99": d["latencyMs"]["p99"],
@@ -51,6 +54,7 @@ print(json.dumps({"delivered": d["delivered"], "cpuS": d["cpuSeconds"], "p50": d
   wait "$sp" || true
   local g1; g1=$(cpu_of "$gw")
   kill "$gw"; wait "$gw" 2>/dev/null || true
+  GW_PID=
   python3 - "$client" "$n" "$RATE" "$SECONDS_" "$(( (g1 - g0) * 1000 / HZ ))" "$WORK/row.json" <<'PY'
 import json,sys
 client,n,rate,secs,gw_ms,row=sys.argv[1],int(sys.argv[2]),int(sys.argv[3]),int(sys.argv[4]),int(sys.argv[5]),sys.argv[6]
