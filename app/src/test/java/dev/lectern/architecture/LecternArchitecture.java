@@ -16,8 +16,9 @@ final class LecternArchitecture {
     static final String COGNITO = "dev.lectern.cognito..";
     static final String JAVASOUND = "dev.lectern.javasound..";
     static final String GATEWAY = "dev.lectern.gateway..";
+    static final String MICROMETER = "dev.lectern.micrometer..";
     static final String[] LIBRARY = {"dev.lectern.domain..", "dev.lectern.client..", "dev.lectern.port..",
-            "dev.lectern.testing..", JETTY, COGNITO, JAVASOUND};
+            "dev.lectern.testing..", JETTY, COGNITO, JAVASOUND, MICROMETER};
     static final String[] GUICE = {"com.google.inject..", "jakarta.inject..", "javax.inject.."};
 
     private LecternArchitecture() {}
@@ -54,8 +55,13 @@ final class LecternArchitecture {
                     .should().dependOnClassesThat().resideInAnyPackage(JETTY, COGNITO, GATEWAY)
                     .as("the Java Sound adapter does not depend on other adapters");
 
+    static final ArchRule micrometer_adapter_does_not_depend_on_other_adapters =
+            noClasses().that().resideInAPackage(MICROMETER)
+                    .should().dependOnClassesThat().resideInAnyPackage(JETTY, COGNITO, JAVASOUND, GATEWAY)
+                    .as("the Micrometer adapter does not depend on other adapters");
+
     static final ArchRule guice_is_used_only_in_the_runner =
-            noClasses().that().resideInAnyPackage(concat(PORTS, DOMAIN, TESTKIT, JETTY, COGNITO, JAVASOUND, GATEWAY))
+            noClasses().that().resideInAnyPackage(concat(PORTS, DOMAIN, TESTKIT, JETTY, COGNITO, JAVASOUND, GATEWAY, MICROMETER))
                     .should().dependOnClassesThat().resideInAnyPackage(GUICE)
                     .as("Guice is used only in the runner's modules: not in the domain, ports, test kit, adapters or gateway");
 

@@ -84,4 +84,20 @@ public interface LecternListener {
 
     /** The final event. */
     default void onClosed(LecternEvent.Closed event) {}
+
+    /** One listener that tells each of {@code listeners} in turn (a host's own, a metrics binder...). */
+    static LecternListener all(LecternListener... listeners) {
+        LecternListener[] copy = listeners.clone();
+        for (LecternListener l : copy) {
+            java.util.Objects.requireNonNull(l, "listener is null");
+        }
+        return new LecternListener() {
+            @Override
+            public void onEvent(LecternEvent event) {
+                for (LecternListener l : copy) {
+                    l.onEvent(event);
+                }
+            }
+        };
+    }
 }

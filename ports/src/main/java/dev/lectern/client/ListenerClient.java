@@ -56,6 +56,16 @@ public final class ListenerClient implements AutoCloseable {
         return engine.state().context().counters();
     }
 
+    /** Audio waiting in the jitter buffer behind a missing chunk. */
+    public java.time.Duration bufferedAudio() {
+        return engine.state().context().buffer().waitingAudio();
+    }
+
+    /** How long the current connection has been open (for the 2-hour limit), or empty while there is none. */
+    public java.util.Optional<java.time.Duration> connectionAge() {
+        return StartOutcome.connectionAge(engine.state());
+    }
+
     /** The confirmed language. */
     public LanguageCode language() {
         return engine.state().context().language();

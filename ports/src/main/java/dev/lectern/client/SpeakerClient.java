@@ -134,6 +134,17 @@ public final class SpeakerClient implements AutoCloseable {
         return engine.state().context().counters();
     }
 
+    /** Captured chunks waiting to be sent (offline, or during a switch of connection). */
+    public long queuedChunks() {
+        Counters c = counters();
+        return c.captured() - c.sent() - c.dropped();
+    }
+
+    /** How long the current connection has been open (for the 2-hour limit), or empty while there is none. */
+    public java.util.Optional<java.time.Duration> connectionAge() {
+        return StartOutcome.connectionAge(engine.state());
+    }
+
     /** Completes with the end reason after the final event. */
     public CompletionStage<EndReason> terminated() {
         return engine.terminated().minimalCompletionStage(); // the host reads it, never completes it

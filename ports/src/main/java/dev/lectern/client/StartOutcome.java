@@ -41,4 +41,18 @@ final class StartOutcome<T> {
                     lastError, closed.reason()));
         }
     }
+
+    /** How long the current connection has been open, or empty while there is none. */
+    static java.util.Optional<java.time.Duration> connectionAge(dev.lectern.domain.session.SessionState state) {
+        dev.lectern.domain.session.Link link = null;
+        if (state instanceof dev.lectern.domain.session.SessionState.Active a) {
+            link = a.current();
+        } else if (state instanceof dev.lectern.domain.session.SessionState.Refreshing r) {
+            link = r.current();
+        } else if (state instanceof dev.lectern.domain.session.SessionState.Paused p) {
+            link = p.current();
+        }
+        return link == null ? java.util.Optional.empty()
+                : java.util.Optional.of(java.time.Duration.ofMillis(Math.max(0, System.currentTimeMillis() - link.openedAt())));
+    }
 }

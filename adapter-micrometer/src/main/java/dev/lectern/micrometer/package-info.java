@@ -1,0 +1,2 @@
+/** Micrometer meters for Lectern's clients: {@link dev.lectern.micrometer.LecternMetrics}. */
+package dev.lectern.micrometer;
