@@ -29,6 +29,9 @@ final class CognitoErrors {
         while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
             t = t.getCause();
         }
+        if (t instanceof io.github.resilience4j.circuitbreaker.CallNotPermittedException) {
+            return transientError("COGNITO_UNAVAILABLE", "Cognito is unavailable (recent calls failed); trying again shortly");
+        }
         if (t instanceof NotAuthorizedException || t instanceof InvalidPasswordException) {
             return renewing ? permanent("SESSION_EXPIRED", "Sign-in expired; sign in again")
                     : permanent("INVALID_CREDENTIALS", INVALID_CREDENTIALS);

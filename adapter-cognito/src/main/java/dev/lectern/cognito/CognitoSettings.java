@@ -11,7 +11,14 @@ import java.util.regex.Pattern;
  * Invalid values fail at {@link Builder#build()} naming the field and value (never the secret).
  */
 public record CognitoSettings(String region, URI endpointOverride, String clientId, String clientSecret,
-                              Duration renewalMargin, Duration callTimeout) {
+                              Duration renewalMargin, Duration callTimeout, int retryAttempts, Duration retryInitialDelay,
+                              Duration circuitOpenFor) {
+    /** Attempts of one call to Cognito when it throttles, fails internally or cannot be reached (default 3). */
+    public static final int DEFAULT_RETRY_ATTEMPTS = 3;
+    /** The first wait between attempts; it doubles, with jitter (default 200 ms). */
+    public static final Duration DEFAULT_RETRY_INITIAL_DELAY = Duration.ofMillis(200);
+    /** How long calls fail fast once Cognito looks unavailable, before one is tried again (default 30 s). */
+    public static final Duration DEFAULT_CIRCUIT_OPEN_FOR = Duration.ofSeconds(30);
     public static final Duration DEFAULT_RENEWAL_MARGIN = Duration.ofMinutes(5);
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern REGION = Pattern.compile("^[a-z]{2}(-[a-z]+)+-\\d$|^local$");
@@ -33,6 +40,15 @@ public record CognitoSettings(String region, URI endpointOverride, String client
         if (callTimeout == null || callTimeout.isNegative() || callTimeout.isZero()) {
             throw new IllegalArgumentException("callTimeout must be positive, was: " + callTimeout);
         }
+        if (retryAttempts < 1 || retryAttempts > 10) {
+            throw new IllegalArgumentException("retryAttempts must be between 1 and 10, was: " + retryAttempts);
+        }
+        if (retryInitialDelay == null || retryInitialDelay.isNegative() || retryInitialDelay.isZero()) {
+            throw new IllegalArgumentException("retryInitialDelay must be positive, was: " + retryInitialDelay);
+        }
+        if (circuitOpenFor == null || circuitOpenFor.isNegative() || circuitOpenFor.isZero()) {
+            throw new IllegalArgumentException("circuitOpenFor must be positive, was: " + circuitOpenFor);
+        }
     }
 
     public static Builder builder() {
@@ -43,7 +59,7 @@ public record CognitoSettings(String region, URI endpointOverride, String client
     public String toString() {
         return "CognitoSettings[region=" + region + ", endpointOverride=" + endpointOverride + ", clientId=" + clientId
                 + ", clientSecret=" + (clientSecret == null ? "none" : "<redacted>") + ", renewalMargin=" + renewalMargin
-                + ", callTimeout=" + callTimeout + "]";
+                + ", callTimeout=" + callTimeout + ", retryAttempts=" + retryAttempts + ", circuitOpenFor=" + circuitOpenFor + "]";
     }
 
     /** Builder; region and client id are required. */
@@ -54,6 +70,9 @@ public record CognitoSettings(String region, URI endpointOverride, String client
         private String clientSecret;
         private Duration renewalMargin = DEFAULT_RENEWAL_MARGIN;
         private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
+        private int retryAttempts = DEFAULT_RETRY_ATTEMPTS;
+        private Duration retryInitialDelay = DEFAULT_RETRY_INITIAL_DELAY;
+        private Duration circuitOpenFor = DEFAULT_CIRCUIT_OPEN_FOR;
 
         public Builder region(String v) {
             region = v;
@@ -87,8 +106,26 @@ public record CognitoSettings(String region, URI endpointOverride, String client
             return this;
         }
 
+        /** Attempts per call while Cognito throttles, fails internally or cannot be reached (1: no retry). */
+        public Builder retryAttempts(int v) {
+            retryAttempts = v;
+            return this;
+        }
+
+        public Builder retryInitialDelay(Duration v) {
+            retryInitialDelay = v;
+            return this;
+        }
+
+        /** How long to fail fast once Cognito looks unavailable. */
+        public Builder circuitOpenFor(Duration v) {
+            circuitOpenFor = v;
+            return this;
+        }
+
         public CognitoSettings build() {
-            return new CognitoSettings(region, endpointOverride, clientId, clientSecret, renewalMargin, callTimeout);
+            return new CognitoSettings(region, endpointOverride, clientId, clientSecret, renewalMargin, callTimeout,
+                    retryAttempts, retryInitialDelay, circuitOpenFor);
         }
     }
 }

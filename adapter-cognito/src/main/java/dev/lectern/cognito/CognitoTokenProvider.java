@@ -13,6 +13,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
@@ -24,6 +29,7 @@ import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityPr
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthFlowType;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthenticationResultType;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.ChallengeNameType;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.InitiateAuthRequest;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.InitiateAuthResponse;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.NotAuthorizedException;
 
@@ -45,6 +51,8 @@ public final class CognitoTokenProvider implements TokenProvider, AutoCloseable 
     private final CognitoIdentityProviderClient cognito;
     private final Clock clock;
     private final ExecutorService lane;
+    private final Retry retry;
+    private final CircuitBreaker breaker;
 
     // confined to the lane
     private IdToken idToken;
@@ -62,11 +70,27 @@ public final class CognitoTokenProvider implements TokenProvider, AutoCloseable 
                 .region(Region.of(settings.region()))
                 .credentialsProvider(AnonymousCredentialsProvider.create())
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(settings.callTimeout()).build());
+                // Resilience4j below is the one retry layer: the SDK's own retries would multiply its attempts.
+                .overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(settings.callTimeout())
+                        .retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()).build());
         if (settings.endpointOverride() != null) {
             builder.endpointOverride(settings.endpointOverride());
         }
         this.cognito = builder.build();
+        // Retry only what may pass (throttling, an internal error, the network); a wrong password is final.
+        this.retry = Retry.of("cognito", RetryConfig.custom().maxAttempts(settings.retryAttempts())
+                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(settings.retryInitialDelay(), 2.0, 0.5))
+                .retryOnException(CognitoTokenProvider::transientFailure).build());
+        // Fail fast while Cognito looks unavailable instead of piling up calls that time out.
+        this.breaker = CircuitBreaker.of("cognito", CircuitBreakerConfig.custom().slidingWindowType(
+                        CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).slidingWindowSize(4).minimumNumberOfCalls(2)
+                .failureRateThreshold(50).waitDurationInOpenState(settings.circuitOpenFor()).permittedNumberOfCallsInHalfOpenState(1)
+                .recordException(CognitoTokenProvider::transientFailure).build());
+        retry.getEventPublisher().onRetry(e -> log.info("Cognito call failed ({}); attempt {} of {} in {} ms",
+                describe(e.getLastThrowable()), e.getNumberOfRetryAttempts() + 1, settings.retryAttempts(), e.getWaitInterval().toMillis()));
+        breaker.getEventPublisher().onStateTransition(e -> log.warn("Cognito circuit {}: {}", e.getStateTransition(),
+                e.getStateTransition().getToState() == CircuitBreaker.State.OPEN
+                        ? "failing fast for " + settings.circuitOpenFor().toSeconds() + " s" : "trying again"));
         this.lane = Executors.newSingleThreadExecutor(task -> {
             Thread t = new Thread(task, "lectern-cognito-" + THREADS.incrementAndGet());
             t.setDaemon(true);
@@ -120,7 +144,39 @@ public final class CognitoTokenProvider implements TokenProvider, AutoCloseable 
         return CompletableFuture.supplyAsync(() -> renewals, lane).join();
     }
 
+    private static boolean transientFailure(Throwable t) {
+        return !CognitoErrors.of(t, false).permanent();
+    }
+
+    private static String describe(Throwable t) {
+        return t == null ? "unknown" : CognitoErrors.of(t, false).code();
+    }
+
+    /** One InitiateAuth call through the circuit breaker and the retry. */
+    private InitiateAuthResponse initiateAuth(java.util.function.Consumer<InitiateAuthRequest.Builder> request) {
+        java.util.function.Supplier<InitiateAuthResponse> call = () -> cognito.initiateAuth(request);
+        return CircuitBreaker.decorateSupplier(breaker, Retry.decorateSupplier(retry, call)).get();
+    }
+
+    /** State of the circuit around Cognito (CLOSED, OPEN, HALF_OPEN), for hosts and tests. */
+    public String circuitState() {
+        return breaker.getState().name();
+    }
+
     private IdToken current(boolean forceRenew) {
+        try {
+            return fresh(forceRenew);
+        } catch (AuthenticationException e) {
+            // Cognito unavailable: the token in hand still works until it truly expires.
+            if (!e.error().permanent() && !forceRenew && idToken != null && clock.instant().isBefore(expiresAt)) {
+                log.warn("Cannot renew the ID token of {} ({}); using the current one, valid until {}", username, e.error().code(), expiresAt);
+                return idToken;
+            }
+            throw e;
+        }
+    }
+
+    private IdToken fresh(boolean forceRenew) {
         Instant now = clock.instant();
         if (!forceRenew && idToken != null && now.plus(settings.renewalMargin()).isBefore(expiresAt)) {
             return idToken;
@@ -151,7 +207,7 @@ public final class CognitoTokenProvider implements TokenProvider, AutoCloseable 
             }
             InitiateAuthResponse response;
             try {
-                response = cognito.initiateAuth(r -> r.authFlow(AuthFlowType.USER_PASSWORD_AUTH)
+                response = initiateAuth(r -> r.authFlow(AuthFlowType.USER_PASSWORD_AUTH)
                         .clientId(settings.clientId()).authParameters(parameters));
             } catch (RuntimeException e) {
                 throw new AuthenticationException(CognitoErrors.of(e, false), null);
@@ -187,7 +243,7 @@ public final class CognitoTokenProvider implements TokenProvider, AutoCloseable 
         }
         InitiateAuthResponse response;
         try {
-            response = cognito.initiateAuth(r -> r.authFlow(AuthFlowType.REFRESH_TOKEN_AUTH)
+            response = initiateAuth(r -> r.authFlow(AuthFlowType.REFRESH_TOKEN_AUTH)
                     .clientId(settings.clientId()).authParameters(parameters));
         } catch (NotAuthorizedException e) {
             throw new AuthenticationException(CognitoErrors.of(e, true), null);

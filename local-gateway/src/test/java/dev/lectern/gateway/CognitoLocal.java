@@ -34,14 +34,16 @@ import software.amazon.awssdk.services.cognitoidentityprovider.model.UserPoolCli
 public final class CognitoLocal implements AutoCloseable {
     static final String VERSION = "5.3.0";
 
-    private final Process process;
+    private volatile Process process;
+    private final String binary;
     private final Path dataDir;
     public final int port;
     public final URI endpoint;
     public final CognitoIdentityProviderClient admin;
 
-    private CognitoLocal(Process process, Path dataDir, int port) {
+    private CognitoLocal(Process process, Path dataDir, int port, String binary) {
         this.process = process;
+        this.binary = binary;
         this.dataDir = dataDir;
         this.port = port;
         this.endpoint = URI.create("http://localhost:" + port);
@@ -66,6 +68,12 @@ public final class CognitoLocal implements AutoCloseable {
             port = free.getLocalPort();
         }
         Path dataDir = Files.createTempDirectory("cognito-local-");
+        Process process = launch(binary, dataDir, port);
+        return new CognitoLocal(process, dataDir, port, binary);
+    }
+
+    /** Starts cognito-local on {@code port} over {@code dataDir} and waits until it says it runs. */
+    private static Process launch(String binary, Path dataDir, int port) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(binary).directory(dataDir.toFile()).redirectErrorStream(true);
         pb.environment().put("PORT", Integer.toString(port));
         pb.environment().put("DEBUG", "0");
@@ -92,7 +100,20 @@ public final class CognitoLocal implements AutoCloseable {
             process.destroyForcibly();
             throw new IllegalStateException("cognito-local did not start on port " + port, e);
         }
-        return new CognitoLocal(process, dataDir, port);
+        return process;
+    }
+
+    /** Stops cognito-local, keeping its pools, users and keys on disk: an outage. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    /** Starts it again on the same port with the same data, after {@link #stop()}. */
+    public void startAgain() throws Exception {
+        process = launch(binary, dataDir, port);
     }
 
     private static String locate() {
