@@ -30,6 +30,8 @@ public final class LecternMeters {
     public static final String REFRESH_DURATION = "lectern.refresh.duration";
     /** At a listener: the interval between the last chunk before a refresh completed and the first after. */
     public static final String REFRESH_AUDIO_GAP = "lectern.refresh.audio.gap";
+    /** At a listener: from the time the audio frame carried (the speaker's send time) to playing it. */
+    public static final String AUDIO_LATENCY = "lectern.audio.latency";
     /** From a dropped connection to being back. */
     public static final String RECONNECT_DURATION = "lectern.reconnect.duration";
 

@@ -33,6 +33,7 @@ public final class LecternMetrics {
     private final Timer refreshDuration;
     private final Timer reconnectDuration;
     private final Timer refreshAudioGap;
+    private final Timer latency;
     private final LecternListener listener = new Events();
     private volatile long refreshStartedAt;
     private volatile long disconnectedAt;
@@ -48,6 +49,8 @@ public final class LecternMetrics {
         reconnectDuration = Timer.builder(LecternMeters.RECONNECT_DURATION).tags(tags).description("From a drop to being back").register(registry);
         refreshAudioGap = Timer.builder(LecternMeters.REFRESH_AUDIO_GAP).tags(tags)
                 .description("Listener: interval between the last chunk before a refresh completed and the first after").register(registry);
+        latency = Timer.builder(LecternMeters.AUDIO_LATENCY).tags(tags)
+                .description("Listener: from the time the audio frame carried to playing it").register(registry);
     }
 
     /** Meters for a speaker, tagged {@code role=speaker} and {@code extra}. */
@@ -119,7 +122,13 @@ public final class LecternMetrics {
         @Override
         public void onEvent(LecternEvent event) {
             long now = System.nanoTime();
-            if (event instanceof LecternEvent.AudioReceived) {
+            if (event instanceof LecternEvent.AudioReceived received) {
+                if (received.sentAt() != null) {
+                    long ms = System.currentTimeMillis() - received.sentAt();
+                    if (ms >= 0) {
+                        latency.record(Duration.ofMillis(ms));
+                    }
+                }
                 if (audioBeforeRefresh != 0) {
                     refreshAudioGap.record(Duration.ofNanos(now - audioBeforeRefresh));
                     audioBeforeRefresh = 0;

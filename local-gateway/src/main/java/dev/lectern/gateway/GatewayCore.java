@@ -355,9 +355,9 @@ final class GatewayCore {
     private void handle(Conn conn, ClientMessage message, long now) {
         Session session = conn.session;
         if (message instanceof ClientMessage.SendAudio audio) {
-            relay(session, audio.audio(), now);
+            relay(session, audio.audio(), audio.timestamp() > 0 ? audio.timestamp() : now);
         } else if (message instanceof ClientMessage.AudioChunkUpload audio) {
-            relay(session, audio.audio(), now);
+            relay(session, audio.audio(), audio.timestamp() > 0 ? audio.timestamp() : now);
         } else if (message instanceof ClientMessage.PauseBroadcast) {
             control(conn, Kind.BROADCAST_PAUSED, s -> {
                 s.paused = true;
@@ -401,7 +401,8 @@ final class GatewayCore {
         }
     }
 
-    private void relay(Session session, AudioChunk audio, long now) {
+    /** Fans {@code audio} out; each frame carries {@code sentAt}, the speaker's send time (or the arrival time). */
+    private void relay(Session session, AudioChunk audio, long sentAt) {
         synchronized (session) {
             session.received++;
             if (!session.active || session.paused || session.muted) {
@@ -417,7 +418,7 @@ final class GatewayCore {
                         if (json == null) {
                             AudioChunk translated = translator.translate(session.id, session.source, language, audio);
                             json = WireCodec.encode(new ServerMessage.AudioData(session.id, language, translated,
-                                    SequenceNumber.of(seq), now));
+                                    SequenceNumber.of(seq), sentAt));
                         }
                         sendAudio(listener, json);
                     }

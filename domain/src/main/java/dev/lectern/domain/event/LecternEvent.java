@@ -28,7 +28,15 @@ public sealed interface LecternEvent {
                          Integer listenerCount) implements LecternEvent {}
 
     /** A chunk released for playing, in order, once. */
-    record AudioReceived(SequenceNumber sequence, AudioChunk audio) implements LecternEvent {}
+    /**
+     * A chunk played. {@code sentAt} is the time (epoch ms) the audio frame carried, when it carried one and
+     * was played as it arrived (not held back for reordering); the speaker's send time with the local gateway.
+     */
+    record AudioReceived(SequenceNumber sequence, AudioChunk audio, Long sentAt) implements LecternEvent {
+        public AudioReceived(SequenceNumber sequence, AudioChunk audio) {
+            this(sequence, audio, null);
+        }
+    }
 
     /** Chunks {@code from} to {@code to} (inclusive) will never be played. */
     record AudioGap(SequenceNumber from, SequenceNumber to) implements LecternEvent {

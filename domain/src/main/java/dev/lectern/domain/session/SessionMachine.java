@@ -749,7 +749,7 @@ public final class SessionMachine {
                     return ctx.withCounters(ctx.counters().plusDuplicate());
                 }
                 emit(new Effect.Play(null, audio.audio()));
-                notify(new LecternEvent.AudioReceived(null, audio.audio()));
+                notify(new LecternEvent.AudioReceived(null, audio.audio(), audio.timestamp()));
                 return ctx.withCounters(ctx.counters().plusPlayed(1));
             }
             boolean holeBefore = ctx.buffer().waitingChunks() > 0;
@@ -757,7 +757,7 @@ public final class SessionMachine {
             if (outcome.duplicate()) {
                 return ctx.withCounters(ctx.counters().plusDuplicate());
             }
-            Context next = played(ctx, outcome);
+            Context next = played(ctx, outcome, audio.sequenceNumber(), audio.timestamp());
             if (outcome.holeOpen() && (!holeBefore || !outcome.gaps().isEmpty() || !outcome.released().isEmpty())) {
                 emit(new Effect.StartTimer(TimerKey.REORDER, ctx.settings().reorderWait()));
             } else if (!outcome.holeOpen() && holeBefore) {
@@ -771,14 +771,15 @@ public final class SessionMachine {
                 return ctx;
             }
             JitterBuffer.Outcome outcome = ctx.buffer().skipHole();
-            Context next = played(ctx, outcome);
+            Context next = played(ctx, outcome, null, null);
             if (outcome.holeOpen()) {
                 emit(new Effect.StartTimer(TimerKey.REORDER, ctx.settings().reorderWait()));
             }
             return next;
         }
 
-        private Context played(Context ctx, JitterBuffer.Outcome outcome) {
+        /** {@code arriving} and its {@code sentAt}: the chunk that just came, whose send time the event may carry. */
+        private Context played(Context ctx, JitterBuffer.Outcome outcome, dev.lectern.domain.SequenceNumber arriving, Long sentAt) {
             Counters counters = ctx.counters();
             List<JitterBuffer.Gap> gaps = outcome.gaps();
             for (int i = 0; i < gaps.size(); i++) {
@@ -790,7 +791,8 @@ public final class SessionMachine {
             for (int i = 0; i < releases.size(); i++) {
                 JitterBuffer.Released released = releases.get(i);
                 emit(new Effect.Play(released.sequence(), released.audio()));
-                notify(new LecternEvent.AudioReceived(released.sequence(), released.audio()));
+                notify(new LecternEvent.AudioReceived(released.sequence(), released.audio(),
+                        released.sequence().equals(arriving) ? sentAt : null));
             }
             return ctx.withBufferAndCounters(outcome.buffer(), counters.plusPlayed(outcome.released().size()));
         }
