@@ -194,13 +194,13 @@ final class DemoCommand implements Callable<Integer> {
                 speaker.terminated().toCompletableFuture().completeOnTimeout(null, 100, TimeUnit.MILLISECONDS).join();
             }
             talk.shutdownNow();
+            terminal.close(); // the status line's last state stays; the gateway's own lines and the table come below it
             speaker.end("Demo over");
             EndReason speakerEnd = speaker.terminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
             List<EndReason> listenerEnds = new ArrayList<>();
             for (ListenerClient c : clients) {
                 listenerEnds.add(c.terminated().toCompletableFuture().get(10, TimeUnit.SECONDS));
             }
-            terminal.close();
             ((JettyTransport) transport).close();
 
             byte[] spoken = concat(audio);
