@@ -172,9 +172,9 @@ final class DemoCommand implements Callable<Integer> {
             }
             terminal.status(() -> {
                 StringBuilder b = new StringBuilder(String.format("%s  speaker sent %d/%d r%d", id.value(), speaker.counters().sent(),
-                        audio.size(), speakerTally.refreshes));
+                        audio.size(), speakerTally.refreshes()));
                 for (int i = 0; i < clients.size() && i < 5; i++) {
-                    b.append(String.format("  %s %d r%d", clients.get(i).language().value(), clients.get(i).counters().played(), tallies.get(i).refreshes));
+                    b.append(String.format("  %s %d r%d", clients.get(i).language().value(), clients.get(i).counters().played(), tallies.get(i).refreshes()));
                 }
                 return b.toString();
             });
@@ -214,8 +214,8 @@ final class DemoCommand implements Callable<Integer> {
 
             w.println();
             w.printf("%-18s %11s %6s %10s %9s %10s  %s%n", "client", "sent/played", "gaps", "duplicates", "refreshes", "reconnects", "end");
-            w.printf("%-18s %11d %6s %10s %9d %10d  %s%n", "speaker", speaker.counters().sent(), "-", "-", speakerTally.refreshes,
-                    speakerTally.reconnects, speakerEnd);
+            w.printf("%-18s %11d %6s %10s %9d %10d  %s%n", "speaker", speaker.counters().sent(), "-", "-", speakerTally.refreshes(),
+                    speakerTally.reconnects(), speakerEnd);
             List<Map<String, Object>> listenerFigures = new ArrayList<>();
             boolean allEqual = true;
             for (int i = 0; i < clients.size(); i++) {
@@ -224,15 +224,15 @@ final class DemoCommand implements Callable<Integer> {
                 boolean equal = Arrays.equals(spoken, pcmOf(files.get(i)));
                 allEqual &= equal;
                 w.printf("%-18s %11d %6d %10d %9d %10d  %s%s%n", t.name, c.counters().played(), c.counters().gapChunks(),
-                        c.counters().duplicates(), t.refreshes, t.reconnects, listenerEnds.get(i), equal ? "" : "  (WAV differs)");
+                        c.counters().duplicates(), t.refreshes(), t.reconnects(), listenerEnds.get(i), equal ? "" : "  (WAV differs)");
                 Map<String, Object> f = new LinkedHashMap<>();
                 f.put("sessionId", id.value());
                 f.put("language", c.language().value());
                 f.put("played", c.counters().played());
                 f.put("gapChunks", c.counters().gapChunks());
                 f.put("duplicates", c.counters().duplicates());
-                f.put("refreshes", t.refreshes);
-                f.put("reconnects", t.reconnects);
+                f.put("refreshes", t.refreshes());
+                f.put("reconnects", t.reconnects());
                 f.put("endReason", listenerEnds.get(i).name());
                 f.put("wavEqualsSent", equal);
                 listenerFigures.add(f);
@@ -246,8 +246,8 @@ final class DemoCommand implements Callable<Integer> {
                 speakerFigures.put("sessionId", id.value());
                 speakerFigures.put("sent", speaker.counters().sent());
                 speakerFigures.put("dropped", speaker.counters().dropped());
-                speakerFigures.put("refreshes", speakerTally.refreshes);
-                speakerFigures.put("reconnects", speakerTally.reconnects);
+                speakerFigures.put("refreshes", speakerTally.refreshes());
+                speakerFigures.put("reconnects", speakerTally.reconnects());
                 speakerFigures.put("endReason", speakerEnd.name());
                 Map<String, Object> all = new LinkedHashMap<>();
                 all.put("sessionId", id.value());

@@ -83,7 +83,7 @@ final class ListenCommand extends RunnerCommand implements Callable<Integer> {
                     + (joined.sourceLanguage() == null ? "" : " (spoken in " + joined.sourceLanguage().value() + ")"));
             terminal.status(() -> String.format("%s %s  %s  played %d  gap chunks %d  duplicates %d  refreshes %d  reconnects %d%s",
                     config.sessionId().value(), listener.language().value(), listener.state(), listener.counters().played(),
-                    listener.counters().gapChunks(), listener.counters().duplicates(), tally.refreshes, tally.reconnects,
+                    listener.counters().gapChunks(), listener.counters().duplicates(), tally.refreshes(), tally.reconnects(),
                     tally.retrying == null ? "" : "  (" + tally.retrying + ")"));
             EndReason reason = listener.terminated().toCompletableFuture().get();
             sink.close();
@@ -99,14 +99,14 @@ final class ListenCommand extends RunnerCommand implements Callable<Integer> {
             figures.put("played", listener.counters().played());
             figures.put("gapChunks", listener.counters().gapChunks());
             figures.put("duplicates", listener.counters().duplicates());
-            figures.put("refreshes", tally.refreshes);
-            figures.put("reconnects", tally.reconnects);
+            figures.put("refreshes", tally.refreshes());
+            figures.put("reconnects", tally.reconnects());
             figures.put("endReason", reason.name());
             if (tally.lastError != null && exitCode(reason) != 0) {
                 spec.commandLine().getErr().println("lectern listen: ended " + reason + ": " + tally.lastError);
             }
             out().println(json ? Json.line(figures) : "ended " + reason + ": played " + figures.get("played") + ", gap chunks "
-                    + figures.get("gapChunks") + ", refreshes " + tally.refreshes + ", reconnects " + tally.reconnects);
+                    + figures.get("gapChunks") + ", refreshes " + tally.refreshes() + ", reconnects " + tally.reconnects());
             out().flush();
             return exitCode(reason);
         }

@@ -142,7 +142,7 @@ final class SpeakCommand extends RunnerCommand implements Callable<Integer> {
             terminal.println("session " + id.value());
             terminal.status(() -> String.format("%s  %s  sent %d  dropped %d  listeners %d  refreshes %d  reconnects %d%s",
                     speaker.sessionId().map(SessionId::value).orElse(id.value()), speaker.state(), speaker.counters().sent(),
-                    speaker.counters().dropped(), listeners[0], tally.refreshes, tally.reconnects,
+                    speaker.counters().dropped(), listeners[0], tally.refreshes(), tally.reconnects(),
                     tally.retrying == null ? "" : "  (" + tally.retrying + ")"));
             Thread controls = controls(speaker, terminal);
 
@@ -169,14 +169,14 @@ final class SpeakCommand extends RunnerCommand implements Callable<Integer> {
             figures.put("sessionId", speaker.sessionId().map(SessionId::value).orElse(id.value()));
             figures.put("sent", speaker.counters().sent());
             figures.put("dropped", speaker.counters().dropped());
-            figures.put("refreshes", tally.refreshes);
-            figures.put("reconnects", tally.reconnects);
+            figures.put("refreshes", tally.refreshes());
+            figures.put("reconnects", tally.reconnects());
             figures.put("endReason", reason.name());
             if (tally.lastError != null && exitCode(reason) != 0) {
                 spec.commandLine().getErr().println("lectern speak: ended " + reason + ": " + tally.lastError);
             }
             out().println(json ? Json.line(figures) : "ended " + reason + ": sent " + figures.get("sent") + ", dropped "
-                    + figures.get("dropped") + ", refreshes " + tally.refreshes + ", reconnects " + tally.reconnects);
+                    + figures.get("dropped") + ", refreshes " + tally.refreshes() + ", reconnects " + tally.reconnects());
             out().flush();
             return exitCode(reason);
         }

@@ -16,8 +16,10 @@ final class Tally implements LecternListener {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
     final String name;
     private final Consumer<String> lines;
-    volatile int refreshes;
-    volatile int reconnects;
+    /** Refreshes and reconnects are read from the same meters a host would bind, not counted again here. */
+    private final io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    private final dev.lectern.micrometer.LecternMetrics metrics = dev.lectern.micrometer.LecternMetrics.forSpeaker(registry,
+            io.micrometer.core.instrument.Tags.empty());
     volatile String retrying;
     volatile String lastError;
     volatile EndReason end;
@@ -27,12 +29,18 @@ final class Tally implements LecternListener {
         this.lines = lines;
     }
 
+    int refreshes() {
+        return (int) registry.get(dev.lectern.micrometer.LecternMeters.REFRESHES).counter().count();
+    }
+
+    int reconnects() {
+        return (int) registry.get(dev.lectern.micrometer.LecternMeters.RECONNECTS).counter().count();
+    }
+
     @Override
     public void onEvent(LecternEvent event) {
-        if (event instanceof LecternEvent.ConnectionRefreshed) {
-            refreshes++;
-        } else if (event instanceof LecternEvent.Reconnected) {
-            reconnects++;
+        metrics.listener().onEvent(event);
+        if (event instanceof LecternEvent.Reconnected) {
             retrying = null;
         } else if (event instanceof LecternEvent.RetryScheduled r) {
             retrying = "retry " + r.attempt() + " in " + r.delay().toMillis() + " ms after " + r.cause().message();
