@@ -64,14 +64,13 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
     }
 
     /** The engine builder with everything the two clients set alike. */
-    SessionEngine.Builder engine(SessionState initial, String threadName, Consumer<LecternEvent> tap) {
+    SessionEngine.Builder engine(SessionState initial, Consumer<LecternEvent> tap) {
         return SessionEngine.builder()
                 .initial(initial)
                 .transport(Objects.requireNonNull(transport, "transport is null"))
                 .scheduler(scheduler)
                 .eventExecutor(eventExecutor)
                 .listener(listener)
-                .tap(tap)
-                .threadName(threadName);
+                .tap(tap);
     }
 }

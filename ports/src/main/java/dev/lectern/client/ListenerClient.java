@@ -24,7 +24,7 @@ public final class ListenerClient implements AutoCloseable {
 
     private ListenerClient(Builder b) {
         this.engine = b.engine(SessionMachine.listener(b.config.settings(), b.config.sessionId(), b.config.targetLanguage(),
-                        b.seedOrRandom()), "lectern-listener", joined::onEvent)
+                        b.seedOrRandom()), joined::onEvent)
                 .sink(b.sink)
                 .build();
     }

@@ -45,7 +45,7 @@ public final class SpeakerClient implements AutoCloseable {
     private SpeakerClient(Builder b) {
         this.source = b.source;
         this.engine = b.engine(SessionMachine.speaker(b.config.settings(), b.config.createParams(), b.seedOrRandom()),
-                        "lectern-speaker", this::onEvent)
+                        this::onEvent)
                 .tokens(Objects.requireNonNull(b.tokens, "tokenProvider is null"))
                 .build();
     }

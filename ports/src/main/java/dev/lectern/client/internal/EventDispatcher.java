@@ -5,7 +5,6 @@ import dev.lectern.domain.event.LecternEvent;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +18,6 @@ final class EventDispatcher {
     private static final Logger log = LoggerFactory.getLogger(EventDispatcher.class);
 
     private final Executor executor;
-    private final ExecutorService owned;
     private final LecternListener listener;
     private final Queue<LecternEvent> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -27,10 +25,8 @@ final class EventDispatcher {
     private volatile Thread deliveringThread;
     private volatile Runnable afterFinal = () -> {};
 
-    /** {@code owned} is shut down after the final event was delivered; null if the host owns the executor. */
-    EventDispatcher(Executor executor, ExecutorService owned, LecternListener listener) {
+    EventDispatcher(Executor executor, LecternListener listener) {
         this.executor = executor;
-        this.owned = owned;
         this.listener = listener;
     }
 
@@ -77,9 +73,6 @@ final class EventDispatcher {
                 deliver(event);
                 if (event instanceof LecternEvent.Closed) {
                     queue.clear();
-                    if (owned != null) {
-                        owned.shutdown();
-                    }
                     afterFinal.run();
                     return;
                 }

@@ -29,12 +29,9 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +80,7 @@ public final class SessionEngine implements AutoCloseable {
         this.shared = b.scheduler == null || b.eventExecutor == null ? SharedThreads.acquire() : null;
         this.scheduler = ownsScheduler ? new LaneScheduler(shared.lanes) : b.scheduler;
         java.util.concurrent.Executor eventExecutor = b.eventExecutor != null ? b.eventExecutor : shared.events;
-        this.events = new EventDispatcher(eventExecutor, null, b.listener == null ? LecternListener.NONE : b.listener);
+        this.events = new EventDispatcher(eventExecutor, b.listener == null ? LecternListener.NONE : b.listener);
         this.tap = b.tap == null ? e -> {} : b.tap;
         this.events.afterFinal(() -> {
             if (shared != null) {
@@ -341,7 +338,6 @@ public final class SessionEngine implements AutoCloseable {
         private java.util.concurrent.Executor eventExecutor;
         private LecternListener listener;
         private Consumer<LecternEvent> tap;
-        private String threadName = "lectern";
 
         private Builder() {}
 
@@ -387,10 +383,6 @@ public final class SessionEngine implements AutoCloseable {
             return this;
         }
 
-        public Builder threadName(String value) {
-            threadName = value;
-            return this;
-        }
 
         public SessionEngine build() {
             return new SessionEngine(this);
