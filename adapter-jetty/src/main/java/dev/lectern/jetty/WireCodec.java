@@ -444,7 +444,7 @@ public final class WireCodec {
         }
         try {
             return new ServerMessage.AudioData(sessionId(session), language == null || language.isBlank() ? null : LanguageCode.of(language),
-                    AudioChunk.of(pcm), sequence == null ? null : SequenceNumber.of(sequence), timestamp);
+                    AudioChunk.ofOwned(pcm), sequence == null ? null : SequenceNumber.of(sequence), timestamp);
         } catch (IllegalArgumentException e) {
             throw new MalformedFrameException(type + " frame with a bad field: " + e.getMessage());
         }
@@ -638,7 +638,7 @@ public final class WireCodec {
         if (pcm.length == 0 || pcm.length % 2 != 0) {
             throw new MalformedFrameException("INVALID_PARAMETER: audio of " + pcm.length + " bytes is not whole 16-bit samples");
         }
-        return AudioChunk.of(pcm);
+        return AudioChunk.ofOwned(pcm); // the decoder's fresh array: no second copy
     }
 
     private static String text(JsonNode o, String field) {

@@ -29,6 +29,17 @@ public final class AudioChunk {
         return new AudioChunk(pcm.clone());
     }
 
+    /**
+     * A chunk over {@code pcm} itself, without copying it: for an array its caller has just made (a decoder's
+     * output) and will not touch again. Anything else goes through {@link #of(byte[])}.
+     */
+    public static AudioChunk ofOwned(byte[] pcm) {
+        Checks.require(pcm != null, "pcm", null, "must not be null");
+        Checks.require(pcm.length > 0, "pcm.length", pcm.length, "must be positive");
+        Checks.require(pcm.length % 2 == 0, "pcm.length", pcm.length, "must be even (16-bit samples)");
+        return new AudioChunk(pcm);
+    }
+
     /** A chunk of {@code millis} of silence. */
     public static AudioChunk silence(int millis) {
         Checks.require(millis > 0, "millis", millis, "must be positive");
