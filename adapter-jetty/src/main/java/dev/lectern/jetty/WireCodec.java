@@ -343,10 +343,9 @@ public final class WireCodec {
         return o.toString();
     }
 
-    /** Reads a server frame, mapping every alias onto the canonical record. */
     /**
      * Decodes a server frame from its UTF-8 bytes (as the transport receives it, without making a String).
-     * Audio frames, nearly all of the traffic, are read in one streaming pass that decodes the base64 PCM
+     * Audio frames, nearly all of the traffic, are read by {@link AudioFrameReader} in one pass that decodes the base64 PCM
      * straight into bytes; any other frame is read as a tree, as {@link #decodeServer(String)} does.
      */
     public static ServerMessage decodeServer(byte[] utf8, int offset, int length) throws MalformedFrameException {
@@ -368,85 +367,32 @@ public final class WireCodec {
     }
 
     /**
-     * The audio frame in {@code utf8}, read in one streaming pass; null if it is not an audio frame (or not
-     * one this pass is sure of), for the tree reading to decide.
+     * The audio frame in {@code utf8}, read by {@link AudioFrameReader} in one pass; null if it is not an
+     * audio frame (or not one that reader is sure of), for the tree reading to decide.
      */
     private static ServerMessage fastAudio(byte[] utf8, int offset, int length) throws MalformedFrameException {
-        String type = null;
-        byte[] pcm = null;
-        String session = null;
-        String language = null;
-        Long sequence = null;
-        Long timestamp = null;
-        try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(utf8, offset, length)) {
-            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
-                return null;
-            }
-            com.fasterxml.jackson.core.JsonToken t;
-            while ((t = p.nextToken()) == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                com.fasterxml.jackson.core.JsonToken v = p.nextToken();
-                switch (name) {
-                    case "type" -> {
-                        if (v != com.fasterxml.jackson.core.JsonToken.VALUE_STRING || type != null) {
-                            return null;
-                        }
-                        type = p.getText();
-                        if (!type.equals("audioData") && !type.equals("audio")) {
-                            return null; // not audio: the tree reading handles it
-                        }
-                    }
-                    case "audioData", "audio" -> {
-                        if (v != com.fasterxml.jackson.core.JsonToken.VALUE_STRING || pcm != null) {
-                            return null;
-                        }
-                        // The base64 text is decoded by the JDK straight from the frame's bytes; Jackson only skips it.
-                        int start = offset + (int) p.currentTokenLocation().getByteOffset() + 1;
-                        int end = start;
-                        int limit = offset + length;
-                        while (end < limit && utf8[end] != '"') {
-                            if (utf8[end] == '\\') {
-                                return null; // an escape in base64: not this pass's business
-                            }
-                            end++;
-                        }
-                        try {
-                            java.nio.ByteBuffer decoded = B64_IN.decode(java.nio.ByteBuffer.wrap(utf8, start, end - start));
-                            pcm = decoded.remaining() == decoded.capacity() ? decoded.array()
-                                    : java.util.Arrays.copyOfRange(decoded.array(), decoded.arrayOffset(), decoded.arrayOffset() + decoded.remaining());
-                        } catch (IllegalArgumentException e) {
-                            throw new MalformedFrameException("INVALID_PARAMETER: audio is not base64");
-                        }
-                    }
-                    case "sessionId" -> session = v == com.fasterxml.jackson.core.JsonToken.VALUE_STRING ? p.getText() : null;
-                    case "targetLanguage" -> language = v == com.fasterxml.jackson.core.JsonToken.VALUE_STRING ? p.getText() : null;
-                    case "sequenceNumber" -> {
-                        if (v != com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT) {
-                            return null;
-                        }
-                        sequence = p.getLongValue();
-                    }
-                    case "timestamp" -> timestamp = v == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : null;
-                    default -> p.skipChildren();
-                }
-            }
-            if (t != com.fasterxml.jackson.core.JsonToken.END_OBJECT || p.nextToken() != null) {
-                return null;
-            }
-        } catch (java.io.IOException e) {
-            return null; // the tree reading says what is wrong with it
-        }
-        if (type == null || pcm == null) {
+        AudioFrameReader.Fields f = AudioFrameReader.read(utf8, offset, length);
+        if (f == null) {
             return null;
         }
-        if (pcm.length == 0 || pcm.length % 2 != 0) {
-            throw new MalformedFrameException("INVALID_PARAMETER: audio of " + pcm.length + " bytes is not whole 16-bit samples");
-        }
         try {
-            return new ServerMessage.AudioData(sessionId(session), language == null || language.isBlank() ? null : LanguageCode.of(language),
-                    AudioChunk.ofOwned(pcm), sequence == null ? null : SequenceNumber.of(sequence), timestamp);
+            // in the tree reading's order, so that a frame with two faults is reported the same way
+            SessionId session = sessionId(f.sessionId());
+            String language = f.targetLanguage();
+            LanguageCode target = language == null || language.isBlank() ? null : LanguageCode.of(language);
+            byte[] pcm;
+            try {
+                pcm = AudioFrameReader.decodeAudio(utf8, f);
+            } catch (IllegalArgumentException e) {
+                throw new MalformedFrameException("INVALID_PARAMETER: audio is not base64");
+            }
+            if (pcm.length == 0 || pcm.length % 2 != 0) {
+                throw new MalformedFrameException("INVALID_PARAMETER: audio of " + pcm.length + " bytes is not whole 16-bit samples");
+            }
+            return new ServerMessage.AudioData(session, target, AudioChunk.ofOwned(pcm),
+                    f.sequenceNumber() == null ? null : SequenceNumber.of(f.sequenceNumber()), f.timestamp());
         } catch (IllegalArgumentException e) {
-            throw new MalformedFrameException(type + " frame with a bad field: " + e.getMessage());
+            throw new MalformedFrameException(f.type() + " frame with a bad field: " + e.getMessage());
         }
     }
 

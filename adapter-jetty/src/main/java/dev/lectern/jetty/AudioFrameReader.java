@@ -1,0 +1,231 @@
+package dev.lectern.jetty;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * Reads an audio frame, nearly all of a listener's traffic, in one pass over its UTF-8 bytes: no JSON
+ * library, no {@code String} of the base64 text, which the JDK decodes straight from the frame.
+ *
+ * <p>It accepts only the plain shape a gateway writes: one flat object whose known fields ({@code type},
+ * {@code audioData} or {@code audio}, {@code sessionId}, {@code targetLanguage}, {@code sequenceNumber},
+ * {@code timestamp}) appear at most once, with strings of printable ASCII and no escapes, integers, and
+ * unknown fields holding strings or integers. Anything else (an escape, a nested value, a literal, a
+ * fraction, a duplicate, text after the object, invalid JSON) makes it answer {@code null}, and the
+ * caller reads the frame as a tree, which decides. So whatever it accepts, it reads as the tree would:
+ * {@code AudioFrameReaderTest} checks that on generated frames.
+ */
+final class AudioFrameReader {
+    private static final Base64.Decoder BASE64 = Base64.getDecoder();
+
+    private static final int TYPE = 0;
+    private static final int AUDIO_DATA = 1;
+    private static final int AUDIO = 2;
+    private static final int SESSION_ID = 3;
+    private static final int TARGET_LANGUAGE = 4;
+    private static final int SEQUENCE_NUMBER = 5;
+    private static final int TIMESTAMP = 6;
+    private static final byte[][] NAMES = {
+        ascii("type"), ascii("audioData"), ascii("audio"), ascii("sessionId"), ascii("targetLanguage"),
+        ascii("sequenceNumber"), ascii("timestamp"),
+    };
+
+    /**
+     * What an accepted frame holds; the audio is still base64, at {@code [audioStart, audioEnd)} of the
+     * frame's array, for {@link #decodeAudio} to decode when the caller comes to it.
+     */
+    record Fields(String type, int audioStart, int audioEnd, String sessionId, String targetLanguage, Long sequenceNumber,
+            Long timestamp) {}
+
+    private AudioFrameReader() {}
+
+    /**
+     * The audio frame in {@code utf8[offset, offset + length)}, or null when it is not an audio frame or
+     * not in the shape this reader is sure of.
+     */
+    static Fields read(byte[] utf8, int offset, int length) {
+        final int end = offset + length;
+        int i = skipSpace(utf8, offset, end);
+        if (i >= end || utf8[i] != '{') {
+            return null;
+        }
+        i = skipSpace(utf8, i + 1, end);
+        String type = null;
+        int dataStart = -1;
+        int dataEnd = -1;
+        String session = null;
+        String language = null;
+        Long sequence = null;
+        Long timestamp = null;
+        int seen = 0;
+        while (true) {
+            if (i >= end || utf8[i] != '"') {
+                return null; // also the empty object
+            }
+            int keyEnd = stringEnd(utf8, i + 1, end);
+            if (keyEnd < 0) {
+                return null;
+            }
+            int field = field(utf8, i + 1, keyEnd);
+            if (field >= 0) {
+                if ((seen & (1 << field)) != 0) {
+                    return null; // a duplicate: the tree keeps the last, and decides
+                }
+                seen |= 1 << field;
+            }
+            i = skipSpace(utf8, keyEnd + 1, end);
+            if (i >= end || utf8[i] != ':') {
+                return null;
+            }
+            i = skipSpace(utf8, i + 1, end);
+            if (i >= end) {
+                return null;
+            }
+            byte c = utf8[i];
+            if (c == '"') {
+                int valueEnd = stringEnd(utf8, i + 1, end);
+                if (valueEnd < 0) {
+                    return null;
+                }
+                switch (field) {
+                    case TYPE -> {
+                        type = new String(utf8, i + 1, valueEnd - i - 1, StandardCharsets.ISO_8859_1);
+                        if (!type.equals("audioData") && !type.equals("audio")) {
+                            return null; // not audio: the tree reading handles it
+                        }
+                    }
+                    case AUDIO_DATA, AUDIO -> {
+                        if (dataStart >= 0) {
+                            return null; // both spellings: the tree prefers audioData, and decides
+                        }
+                        dataStart = i + 1;
+                        dataEnd = valueEnd;
+                    }
+                    case SESSION_ID -> session = new String(utf8, i + 1, valueEnd - i - 1, StandardCharsets.ISO_8859_1);
+                    case TARGET_LANGUAGE -> language = new String(utf8, i + 1, valueEnd - i - 1, StandardCharsets.ISO_8859_1);
+                    case SEQUENCE_NUMBER, TIMESTAMP -> {
+                        return null; // a number as text: the tree parses it
+                    }
+                    default -> { } // an unknown field: ignored
+                }
+                i = valueEnd + 1;
+            } else if (c == '-' || (c >= '0' && c <= '9')) {
+                int numberEnd = integerEnd(utf8, i, end);
+                if (numberEnd < 0) {
+                    return null;
+                }
+                switch (field) {
+                    case SEQUENCE_NUMBER -> sequence = parseInteger(utf8, i, numberEnd);
+                    case TIMESTAMP -> timestamp = parseInteger(utf8, i, numberEnd);
+                    case -1 -> { } // an unknown field: ignored
+                    default -> {
+                        return null; // a number where text belongs: the tree decides
+                    }
+                }
+                i = numberEnd;
+            } else {
+                return null; // a literal, an object or an array: the tree decides
+            }
+            i = skipSpace(utf8, i, end);
+            if (i >= end) {
+                return null;
+            }
+            if (utf8[i] == ',') {
+                i = skipSpace(utf8, i + 1, end);
+            } else if (utf8[i] == '}') {
+                break;
+            } else {
+                return null;
+            }
+        }
+        if (skipSpace(utf8, i + 1, end) != end || type == null || dataStart < 0) {
+            return null;
+        }
+        return new Fields(type, dataStart, dataEnd, session, language, sequence, timestamp);
+    }
+
+    /**
+     * The PCM of an accepted frame, decoded by the JDK straight from the frame's bytes into a fresh array
+     * (handed over, not copied again).
+     *
+     * @throws IllegalArgumentException if the audio is not base64
+     */
+    static byte[] decodeAudio(byte[] utf8, Fields fields) {
+        ByteBuffer decoded = BASE64.decode(ByteBuffer.wrap(utf8, fields.audioStart(), fields.audioEnd() - fields.audioStart()));
+        return decoded.remaining() == decoded.array().length ? decoded.array()
+                : java.util.Arrays.copyOfRange(decoded.array(), decoded.arrayOffset(), decoded.arrayOffset() + decoded.remaining());
+    }
+
+    /** JSON white space: space, tab, line feed, carriage return. */
+    private static int skipSpace(byte[] b, int i, int end) {
+        while (i < end) {
+            byte c = b[i];
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                return i;
+            }
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * The index of the quote closing a string that starts at {@code i}, or -1 if it has an escape, a
+     * control character or a byte outside ASCII (which are negative as Java bytes), or no end.
+     */
+    private static int stringEnd(byte[] b, int i, int end) {
+        while (i < end) {
+            byte c = b[i];
+            if (c == '"') {
+                return i;
+            }
+            if (c < 0x20 || c == '\\') {
+                return -1;
+            }
+            i++;
+        }
+        return -1;
+    }
+
+    /** The end of a JSON integer ({@code -?(0|[1-9][0-9]*)}, at most 18 digits) at {@code i}, or -1. */
+    private static int integerEnd(byte[] b, int i, int end) {
+        int j = b[i] == '-' ? i + 1 : i;
+        int digits = j;
+        while (j < end && b[j] >= '0' && b[j] <= '9') {
+            j++;
+        }
+        int count = j - digits;
+        if (count == 0 || count > 18 || (count > 1 && b[digits] == '0')) {
+            return -1;
+        }
+        if (j < end && (b[j] == '.' || b[j] == 'e' || b[j] == 'E')) {
+            return -1; // a fraction or an exponent: the tree decides
+        }
+        return j;
+    }
+
+    private static Long parseInteger(byte[] b, int i, int end) {
+        boolean negative = b[i] == '-';
+        long value = 0;
+        for (int j = negative ? i + 1 : i; j < end; j++) {
+            value = value * 10 + (b[j] - '0');
+        }
+        return negative ? -value : value;
+    }
+
+    /** Which known field the name in {@code b[start, end)} is, or -1. */
+    private static int field(byte[] b, int start, int end) {
+        int n = end - start;
+        for (int f = 0; f < NAMES.length; f++) {
+            byte[] name = NAMES[f];
+            if (name.length == n && java.util.Arrays.equals(b, start, end, name, 0, n)) {
+                return f;
+            }
+        }
+        return -1;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,182 @@
+package dev.lectern.jetty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lectern.domain.AudioChunk;
+import dev.lectern.domain.LanguageCode;
+import dev.lectern.domain.SequenceNumber;
+import dev.lectern.domain.SessionId;
+import dev.lectern.domain.message.ServerMessage;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The one-pass audio reader must read every frame it accepts exactly as the JSON tree does, and hand
+ * every other frame back: generated frames in the shapes a gateway may write, and in shapes it should
+ * not, are decoded both ways and must agree.
+ */
+class AudioFrameReaderTest {
+    static final SessionId ID = SessionId.of("golden-eagle-427");
+
+    @Test
+    void readsWhatTheCodecWrites() throws Exception {
+        byte[] pcm = new byte[3_200];
+        new Random(7).nextBytes(pcm);
+        ServerMessage.AudioData sent = new ServerMessage.AudioData(ID, LanguageCode.of("es"), AudioChunk.of(pcm), SequenceNumber.of(41),
+                1_764_000_000_000L);
+        byte[] frame = WireCodec.encode(sent).getBytes(StandardCharsets.UTF_8);
+
+        assertThat(AudioFrameReader.read(frame, 0, frame.length)).as("the one-pass reader takes the gateway's frame").isNotNull();
+        assertThat(WireCodec.decodeServer(frame, 0, frame.length)).isEqualTo(sent);
+    }
+
+    @Test
+    void readsOnlyTheGivenRange() throws Exception {
+        byte[] frame = "xx{\"type\":\"audio\",\"audio\":\"AAE=\",\"sequenceNumber\":3}yy".getBytes(StandardCharsets.US_ASCII);
+
+        AudioFrameReader.Fields f = AudioFrameReader.read(frame, 2, frame.length - 4);
+
+        assertThat(f).isNotNull();
+        assertThat(AudioFrameReader.decodeAudio(frame, f)).containsExactly(0, 1);
+        assertThat(f.sequenceNumber()).isEqualTo(3L);
+    }
+
+    @Test
+    void handsBackWhatItIsNotSureOf() {
+        for (String frame : List.of(
+                "{\"type\":\"audio\",\"audio\":\"AA\\/E\"}",             // an escape
+                "{\"type\":\"audio\",\"audio\":\"AAE=\",\"audio\":\"AAE=\"}", // a duplicate
+                "{\"type\":\"audio\",\"audio\":\"AAE=\",\"x\":{}}",        // a nested value
+                "{\"type\":\"audio\",\"audio\":\"AAE=\",\"timestamp\":null}", // a literal
+                "{\"type\":\"audio\",\"audio\":\"AAE=\",\"sequenceNumber\":1.0}", // a fraction
+                "{\"type\":\"audio\",\"audio\":\"AAE=\",\"sequenceNumber\":\"1\"}", // a number as text
+                "{\"type\":\"audio\",\"audio\":\"AAE=\",\"sessionId\":\"caf\u00e9\"}", // beyond ASCII
+                "{\"type\":\"audio\",\"audio\":\"AAE=\"",                 // no end
+                "{\"type\":\"heartbeatAck\"}",                             // not audio
+                "{}", "[]", "")) {
+            byte[] b = frame.getBytes(StandardCharsets.UTF_8);
+            assertThat(AudioFrameReader.read(b, 0, b.length)).as(frame).isNull();
+        }
+    }
+
+    @Test
+    void audioThatIsNotBase64FailsAsTheTreeFails() {
+        byte[] frame = "{\"type\":\"audio\",\"audio\":\"AA!=\"}".getBytes(StandardCharsets.US_ASCII);
+
+        assertThatThrownBy(() -> WireCodec.decodeServer(frame, 0, frame.length))
+                .isInstanceOf(WireCodec.MalformedFrameException.class).hasMessage("INVALID_PARAMETER: audio is not base64");
+        assertThatThrownBy(() -> WireCodec.decodeServer(new String(frame, StandardCharsets.US_ASCII)))
+                .isInstanceOf(WireCodec.MalformedFrameException.class).hasMessage("INVALID_PARAMETER: audio is not base64");
+    }
+
+    /** A frame built from a seed: the fields in a random order, some of them odd, with random white space. */
+    static String frame(long seed) {
+        Random r = new Random(seed);
+        boolean plain = r.nextBoolean(); // half of them in the gateway's own shape, the other half anything
+        List<String> fields = new ArrayList<>();
+        fields.add(pick(r, plain, "\"type\":\"audioData\"", "\"type\":\"audio\"", "\"type\":\"audio\"", "\"type\":\"sessionStatus\"",
+                "\"type\":3", ""));
+        byte[] pcm = new byte[!plain && r.nextInt(8) == 0 ? r.nextInt(5) : 2 * (1 + r.nextInt(300))];
+        r.nextBytes(pcm);
+        String data = Base64.getEncoder().encodeToString(pcm);
+        data = switch (plain ? -1 : r.nextInt(12)) {
+            case 0 -> data.replace("/", "\\/");
+            case 1 -> data + "!";
+            case 2 -> data.isEmpty() ? data : data.substring(1);
+            default -> data;
+        };
+        String dataName = pick(r, plain, "audioData", "audio");
+        fields.add(!plain && r.nextInt(20) == 0 ? "\"" + dataName + "\":null" : "\"" + dataName + "\":\"" + data + "\"");
+        if (!plain && r.nextInt(20) == 0) {
+            fields.add("\"" + (dataName.equals("audio") ? "audioData" : "audio") + "\":\"AAE=\"");
+        }
+        fields.add(pick(r, plain, "\"sessionId\":\"golden-eagle-427\"", "\"sessionId\":\"Golden Eagle 427\"", "\"sessionId\":\"\"",
+                "\"sessionId\":42", ""));
+        fields.add(pick(r, plain, "\"targetLanguage\":\"es\"", "\"targetLanguage\":\"\"", "\"targetLanguage\":\"e1\"",
+                "\"targetLanguage\":null", ""));
+        fields.add(pick(r, plain, "\"sequenceNumber\":" + r.nextInt(1_000_000), "\"sequenceNumber\":-1", "\"sequenceNumber\":\"12\"",
+                "\"sequenceNumber\":1.5", "\"sequenceNumber\":1e2", "\"sequenceNumber\":07", "\"sequenceNumber\":-",
+                "\"sequenceNumber\":123456789012345678901", ""));
+        fields.add(pick(r, plain, "\"timestamp\":" + r.nextLong() / 8, "\"timestamp\":0", "\"timestamp\":null", ""));
+        fields.add(pick(r, plain, "\"connectionId\":\"abc\"", "\"extra\":7", "\"extra\":{\"a\":1}", "\"extra\":[1]", "\"extra\":true",
+                "\"extra\":\"tab\ttab\"", "\"\\u0074ype\":\"x\"", "", "", ""));
+        if (!plain && r.nextInt(15) == 0) {
+            fields.add(fields.get(r.nextInt(fields.size()))); // a duplicate
+        }
+        fields.removeIf(String::isEmpty);
+        Collections.shuffle(fields, r);
+        StringBuilder s = new StringBuilder(space(r)).append('{');
+        for (int i = 0; i < fields.size(); i++) {
+            String f = fields.get(i).replace("\":", "\"" + space(r) + ":" + space(r));
+            s.append(space(r)).append(f).append(space(r)).append(i + 1 < fields.size() ? "," : "");
+        }
+        s.append('}').append(space(r));
+        return switch (plain ? -1 : r.nextInt(30)) {
+            case 0 -> s.substring(0, r.nextInt(s.length())); // cut short
+            case 1 -> s + "}";
+            default -> s.toString();
+        };
+    }
+
+    private static String space(Random r) {
+        return pick(r, false, "", "", "", "", " ", "\n\t ", "\r\n");
+    }
+
+    /** The first choice when {@code plain}, else any. */
+    @SafeVarargs
+    private static <T> T pick(Random r, boolean plain, T... choices) {
+        return plain ? choices[0] : choices[r.nextInt(choices.length)];
+    }
+
+    /**
+     * What decoding gives: the message, or the failure, with its reason when {@code withReason} (Jackson
+     * words the same fault differently when it reads bytes and a String, so the reasons of frames the tree
+     * reads are not compared).
+     */
+    private static Object outcome(WireCodecCall call, boolean withReason) {
+        try {
+            return call.decode();
+        } catch (WireCodec.MalformedFrameException e) {
+            return withReason ? "malformed: " + e.getMessage() : "malformed";
+        }
+    }
+
+    interface WireCodecCall {
+        ServerMessage decode() throws WireCodec.MalformedFrameException;
+    }
+
+    @Property(tries = 5_000)
+    void agreesWithTheTreeOnEveryFrame(@ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int seed) throws Exception {
+        String text = frame(seed);
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        boolean onePass = AudioFrameReader.read(utf8, 0, utf8.length) != null;
+        assertThat(outcome(() -> WireCodec.decodeServer(utf8, 0, utf8.length), onePass))
+                .as(text)
+                .isEqualTo(outcome(() -> WireCodec.decodeServer(text), onePass));
+    }
+
+    @Test
+    void theGeneratorTakesBothPaths() {
+        int fast = 0;
+        int tree = 0;
+        for (int seed = 0; seed < 2_000; seed++) {
+            byte[] utf8 = frame(seed).getBytes(StandardCharsets.UTF_8);
+            if (AudioFrameReader.read(utf8, 0, utf8.length) != null) {
+                fast++;
+            } else {
+                tree++;
+            }
+        }
+        assertThat(fast).as("frames read in one pass").isGreaterThan(100);
+        assertThat(tree).as("frames handed to the tree").isGreaterThan(100);
+    }
+}
