@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  */
 final class JettyClients {
     private static final Logger log = LoggerFactory.getLogger(JettyClients.class);
+    /** API Gateway's largest frame (32 KB) and its header, with room to spare. */
+    static final int INPUT_BUFFER_BYTES = 40 * 1024;
     private static final Map<Settings, Shared> CLIENTS = new HashMap<>();
     private static final AtomicInteger STARTED = new AtomicInteger();
 
@@ -93,6 +95,10 @@ final class JettyClients {
         http.setScheduler(scheduler);
         WebSocketClient client = new WebSocketClient(http);
         client.setIdleTimeout(Duration.ofMinutes(10));
+        // Jetty's default 4 KB read buffer cut every 100 ms audio frame (about 4.4 KB) in two, and each
+        // piece was handed over on its own to be gathered and copied; a buffer that holds the largest
+        // frame API Gateway sends gets each frame whole, in one read
+        client.setInputBufferSize(INPUT_BUFFER_BYTES);
         client.setMaxTextMessageSize(settings.maxInboundMessageBytes());
         client.setMaxBinaryMessageSize(settings.maxInboundMessageBytes());
         client.setStopAtShutdown(true);

@@ -69,6 +69,28 @@ class AudioFrameReaderTest {
     }
 
     @Test
+    void findsTheEndOfAStringWhereverTheByteThatEndsItSits() {
+        byte[] specials = {'"', '\\', '\t', 0x1f, 0, (byte) 0xc3, (byte) 0x80, (byte) 0xff};
+        for (int length = 0; length < 40; length++) {
+            for (int at = 0; at < length; at++) {
+                for (byte special : specials) {
+                    for (int start = 0; start < 9; start++) {
+                        byte[] b = new byte[start + length];
+                        java.util.Arrays.fill(b, (byte) 'A');
+                        b[start + at] = special;
+                        int expected = special == '"' ? start + at : -1;
+                        assertThat(AudioFrameReader.stringEnd(b, start, b.length))
+                                .as("byte %d at %d of %d from %d", special, at, length, start).isEqualTo(expected);
+                    }
+                }
+            }
+            byte[] plain = new byte[length];
+            java.util.Arrays.fill(plain, (byte) '+');
+            assertThat(AudioFrameReader.stringEnd(plain, 0, length)).as("no end in %d bytes", length).isEqualTo(-1);
+        }
+    }
+
+    @Test
     void audioThatIsNotBase64FailsAsTheTreeFails() {
         byte[] frame = "{\"type\":\"audio\",\"audio\":\"AA!=\"}".getBytes(StandardCharsets.US_ASCII);
 
