@@ -16,10 +16,16 @@ import org.slf4j.LoggerFactory;
  * One client's lane on a shared pool: its tasks run one at a time, in order, on whichever pool thread is
  * free, a batch at a time so that no lane holds a thread while others wait. Timers fire into the lane.
  * The wall clock is the time.
+ *
+ * <p>{@link #executeHere} lets a transport's thread run an idle lane itself instead of handing the task to
+ * the pool: a lane's work never blocks (the sink queues, sends are asynchronous, events go to their own
+ * threads), and the hand-off, a queue and a wake-up per received frame, cost more than the step.
  */
 final class LaneScheduler implements Scheduler {
     private static final Logger log = LoggerFactory.getLogger(LaneScheduler.class);
     private static final int BATCH = 64;
+    /** Whether the current thread is running a lane, so that one lane's effects never run another lane inline. */
+    private static final ThreadLocal<boolean[]> IN_A_LANE = ThreadLocal.withInitial(() -> new boolean[1]);
 
     private final ScheduledExecutorService pool;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -45,6 +51,23 @@ final class LaneScheduler implements Scheduler {
         kick();
     }
 
+    /**
+     * Runs {@code task} on the calling thread, at once, when this lane is idle and the caller is not running
+     * a lane already; otherwise queues it as {@link #execute} does. Order is kept either way: the lane runs
+     * its tasks in the order they were given, one at a time.
+     */
+    void executeHere(Runnable task) {
+        if (shutdown) {
+            throw new RejectedExecutionException("lane is shut down");
+        }
+        tasks.add(task);
+        if (IN_A_LANE.get()[0]) {
+            kick();
+        } else if (scheduled.compareAndSet(false, true)) {
+            drain();
+        } // else the lane is running or about to: it takes the task (drain looks again after it lets go)
+    }
+
     private void kick() {
         if (scheduled.compareAndSet(false, true)) {
             try {
@@ -59,6 +82,8 @@ final class LaneScheduler implements Scheduler {
 
     private void drain() {
         running = Thread.currentThread();
+        boolean[] inALane = IN_A_LANE.get();
+        inALane[0] = true;
         try {
             for (int i = 0; i < BATCH; i++) {
                 Runnable task = tasks.poll();
@@ -72,6 +97,7 @@ final class LaneScheduler implements Scheduler {
                 }
             }
         } finally {
+            inALane[0] = false;
             running = null;
             scheduled.set(false);
         }
@@ -88,7 +114,7 @@ final class LaneScheduler implements Scheduler {
     public Cancellable schedule(Duration delay, Runnable task) {
         ScheduledFuture<?> future = pool.schedule(() -> {
             try {
-                execute(task);
+                executeHere(task); // on the pool's thread already: no second hand-off
             } catch (RejectedExecutionException gone) {
                 // the client ended meanwhile
             }

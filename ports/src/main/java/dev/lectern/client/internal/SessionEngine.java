@@ -105,6 +105,22 @@ public final class SessionEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Enqueues an input from the transport: on the shared lanes, the transport's thread runs the step itself
+     * when the lane is idle (see {@link LaneScheduler#executeHere}), saving a hand-off per received frame.
+     */
+    private void submitFromTransport(Input input) {
+        try {
+            if (scheduler instanceof LaneScheduler lane) {
+                lane.executeHere(() -> step(input));
+            } else {
+                scheduler.execute(() -> step(input));
+            }
+        } catch (RejectedExecutionException gone) {
+            log.debug("Input {} after shutdown ignored", input.getClass().getSimpleName());
+        }
+    }
+
     /** The latest state, from any thread. */
     public SessionState state() {
         return snapshot;
@@ -289,7 +305,7 @@ public final class SessionEngine implements AutoCloseable {
         return failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
     }
 
-    /** Transport callbacks: each only enqueues an input. */
+    /** Transport callbacks: each only enqueues an input (or runs it at once on an idle lane). */
     private final class Callbacks implements TransportListener {
         @Override
         public void onOpen(ConnectionId id) {
@@ -300,31 +316,31 @@ public final class SessionEngine implements AutoCloseable {
                 }
                 return;
             }
-            submit(new Input.Opened(id));
+            submitFromTransport(new Input.Opened(id));
         }
 
         @Override
         public void onMessage(ConnectionId id, ServerMessage message) {
-            submit(new Input.Received(id, message));
+            submitFromTransport(new Input.Received(id, message));
         }
 
         @Override
         public void onMalformed(ConnectionId id, String reason) {
-            submit(new Input.Malformed(id, reason));
+            submitFromTransport(new Input.Malformed(id, reason));
         }
 
         @Override
         public void onRefused(ConnectionId id, ConnectFailure failure) {
             connections.remove(id);
             closing.remove(id);
-            submit(new Input.Refused(id, failure));
+            submitFromTransport(new Input.Refused(id, failure));
         }
 
         @Override
         public void onClosed(ConnectionId id, int code, String reason) {
             connections.remove(id);
             closing.remove(id);
-            submit(new Input.Closed(id, code, reason));
+            submitFromTransport(new Input.Closed(id, code, reason));
         }
     }
 
