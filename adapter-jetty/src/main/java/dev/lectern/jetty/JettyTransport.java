@@ -263,7 +263,12 @@ public final class JettyTransport implements Transport, AutoCloseable {
                 byte opcode = frame.getOpCode();
                 if (opcode == OpCode.TEXT || opcode == OpCode.BINARY) {
                     if (frame.isFin()) {
-                        receive(frame.getPayload(), opcode == OpCode.TEXT);
+                        ByteBuffer payload = frame.getPayload();
+                        if (payload != null && payload.remaining() > maxMessageBytes) {
+                            refuseTooLarge(); // a whole frame over the limit (one read holds up to 40 KB)
+                        } else {
+                            receive(payload, opcode == OpCode.TEXT);
+                        }
                     } else {
                         partialText = opcode == OpCode.TEXT;
                         partial = new java.io.ByteArrayOutputStream();
@@ -287,16 +292,21 @@ public final class JettyTransport implements Transport, AutoCloseable {
             ByteBuffer payload = frame.getPayload();
             if (partial.size() + (payload == null ? 0 : payload.remaining()) > maxMessageBytes) {
                 partial = null;
-                Session s = session;
-                if (s != null) {
-                    s.close(1009, "message over " + maxMessageBytes + " bytes", Callback.NOOP);
-                }
+                refuseTooLarge();
                 return;
             }
             if (payload != null) {
                 byte[] bytes = new byte[payload.remaining()];
                 payload.slice().get(bytes);
                 partial.write(bytes, 0, bytes.length);
+            }
+        }
+
+        /** Closes with 1009: a message over the inbound limit is not read. */
+        private void refuseTooLarge() {
+            Session s = session;
+            if (s != null) {
+                s.close(1009, "message over " + maxMessageBytes + " bytes", Callback.NOOP);
             }
         }
 
