@@ -44,8 +44,8 @@ import picocli.CommandLine.Spec;
  * {@code lectern load}: N listeners in this JVM on one shared {@code JettyTransport} with default settings,
  * and a speaker (here, or an outside one given by {@code --session}) that writes each chunk's index
  * (uint32 LE at byte 0) and send time (float64 LE ms at byte 4), as the Node.js yardstick's speaker does.
- * Prints what arrived, the latency from that send time, CPU per delivered chunk, heap per listener and
- * the most threads seen.
+ * Prints what arrived, the latency from that send time (over the whole run, and over the second half's
+ * chunks, when the JVM has warmed up), CPU per delivered chunk, heap per listener and the most threads seen.
  */
 @Command(name = "load", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs N listeners (and a speaker) in this JVM and measures delivery, latency, CPU, heap and threads.",
@@ -126,18 +126,26 @@ final class LoadCommand implements Callable<Integer> {
             threads.resetPeakThreadCount();
             long[][] latencies = new long[listeners][];
             int[] counts = new int[listeners];
+            long[][] steadyLatencies = new long[listeners][]; // of the second half's chunks, after the warm-up
+            int[] steadyCounts = new int[listeners];
             LongAdder disconnects = new LongAdder();
             List<ListenerClient> clients = new ArrayList<>();
             List<CompletableFuture<?>> joined = new ArrayList<>();
             for (int i = 0; i < listeners; i++) {
                 int me = i;
                 latencies[i] = new long[expected + 16];
+                steadyLatencies[i] = new long[expected + 16];
                 byte[] stamp = new byte[12];
                 AudioSink sink = (SequenceNumber seq, AudioChunk audio) -> {
                     if (audio.sizeInBytes() >= 12 && counts[me] < latencies[me].length) {
                         audio.copyTo(0, stamp, 0, 12);
-                        double sentAt = ByteBuffer.wrap(stamp).order(ByteOrder.LITTLE_ENDIAN).getDouble(4);
-                        latencies[me][counts[me]++] = Math.round((System.currentTimeMillis() - sentAt) * 1000);
+                        ByteBuffer fields = ByteBuffer.wrap(stamp).order(ByteOrder.LITTLE_ENDIAN);
+                        long latency = Math.round((System.currentTimeMillis() - fields.getDouble(4)) * 1000);
+                        latencies[me][counts[me]++] = latency;
+                        long chunk = fields.getInt(0) & 0xffffffffL; // the chunk's index, which both speakers write at byte 0
+                        if (chunk >= expected / 2 && steadyCounts[me] < steadyLatencies[me].length) {
+                            steadyLatencies[me][steadyCounts[me]++] = latency;
+                        }
                     }
                 };
                 LecternListener watch = new LecternListener() {
@@ -196,19 +204,12 @@ final class LoadCommand implements Callable<Integer> {
             int peakThreads = threads.getPeakThreadCount();
             long delivered = 0;
             long gaps = 0;
-            int n = 0;
             for (int i = 0; i < listeners; i++) {
                 delivered += clients.get(i).counters().played();
                 gaps += clients.get(i).counters().gapChunks();
-                n += counts[i];
             }
-            long[] all = new long[n];
-            int at = 0;
-            for (int i = 0; i < listeners; i++) {
-                System.arraycopy(latencies[i], 0, all, at, counts[i]);
-                at += counts[i];
-            }
-            Arrays.sort(all);
+            long[] all = sorted(latencies, counts);
+            long[] steady = sorted(steadyLatencies, steadyCounts);
             if (speaker != null) {
                 speaker.close();
             }
@@ -226,6 +227,11 @@ final class LoadCommand implements Callable<Integer> {
             latency.put("p99", ms(pick(all, 0.99)));
             latency.put("max", ms(all.length == 0 ? 0 : all[all.length - 1]));
             f.put("latencyMs", latency);
+            Map<String, Object> steadyLatency = new LinkedHashMap<>();
+            steadyLatency.put("p50", ms(pick(steady, 0.50)));
+            steadyLatency.put("p99", ms(pick(steady, 0.99)));
+            steadyLatency.put("max", ms(steady.length == 0 ? 0 : steady[steady.length - 1]));
+            f.put("secondHalfLatencyMs", steadyLatency);
             f.put("cpuSeconds", Math.round(cpu / 1e6) / 1000.0);
             f.put("cpuMicrosPerChunk", delivered == 0 ? null : Math.round(cpu / 1000.0 / delivered * 10) / 10.0);
             f.put("wallSeconds", Math.round(wall / 1e6) / 1000.0);
@@ -244,6 +250,8 @@ final class LoadCommand implements Callable<Integer> {
             out.printf("latency p50 %s ms, p99 %s ms, max %s ms; CPU %.1f s = %s us per delivered chunk%s; heap %d bytes per listener; peak threads %d%n",
                     latency.get("p50"), latency.get("p99"), latency.get("max"), cpu / 1e9, f.get("cpuMicrosPerChunk"),
                     embedded ? " (gateway included)" : "", heapPerListener, peakThreads);
+            out.printf("latency of the second half's chunks (after the warm-up): p50 %s ms, p99 %s ms, max %s ms%n",
+                    steadyLatency.get("p50"), steadyLatency.get("p99"), steadyLatency.get("max"));
             if (json) {
                 out.println(Json.line(f));
             }
@@ -254,6 +262,22 @@ final class LoadCommand implements Callable<Integer> {
                 gateway.close();
             }
         }
+    }
+
+    /** Every listener's figures in one sorted array. */
+    private static long[] sorted(long[][] perListener, int[] counts) {
+        int n = 0;
+        for (int c : counts) {
+            n += c;
+        }
+        long[] all = new long[n];
+        int at = 0;
+        for (int i = 0; i < perListener.length; i++) {
+            System.arraycopy(perListener[i], 0, all, at, counts[i]);
+            at += counts[i];
+        }
+        Arrays.sort(all);
+        return all;
     }
 
     /** CPU time of every live thread, by name (threads of one pool share a name but for their number). */
