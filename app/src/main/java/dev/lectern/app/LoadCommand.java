@@ -148,12 +148,10 @@ final class LoadCommand implements Callable<Integer> {
                         }
                     }
                 };
-                LecternListener watch = new LecternListener() {
+                LecternListener watch = new LecternListener() { // latency is read in the sink: no audio events needed
                     @Override
-                    public void onEvent(LecternEvent event) {
-                        if (event instanceof LecternEvent.Disconnected) {
-                            disconnects.increment();
-                        }
+                    public void onDisconnected(LecternEvent.Disconnected event) {
+                        disconnects.increment();
                     }
                 };
                 ListenerClient c = ListenerClient.builder(ListenerConfig.builder().sessionId(id.value())

@@ -7,8 +7,14 @@ import dev.lectern.domain.event.LecternEvent;
  * the ones you care about; all default to doing nothing.
  *
  * <p><b>Order and threading.</b> Events arrive one at a time, in the order they happened, on the
- * client's event executor (by default one daemon thread per client), never on the engine's lane or a
- * transport thread. {@link LecternEvent.Closed} is the last event: nothing is delivered after it.
+ * client's event executor (by default a pool of a daemon thread per core that all clients share), never
+ * on the engine's lane or a transport thread. {@link LecternEvent.Closed} is the last event: nothing is
+ * delivered after it.
+ *
+ * <p><b>Audio events only to those who listen.</b> A listener that overrides neither {@link #onEvent}
+ * nor {@link #onAudioReceived} is not handed {@link LecternEvent.AudioReceived} events (ten a second
+ * per listening client, each a hand-off to the event thread); the audio itself always goes to the
+ * client's {@code AudioSink}.
  *
  * <p><b>Be quick, take no locks, don't throw, don't block on the client.</b> A slow listener delays only
  * later events, never the client itself. An exception thrown here is logged and swallowed. Calling the

@@ -24,10 +24,23 @@ final class EventDispatcher {
     private volatile boolean finalQueued;
     private volatile Thread deliveringThread;
     private volatile Runnable afterFinal = () -> {};
+    /** Whether the listener reads {@code AudioReceived} events; if not, they are not handed over at all. */
+    private final boolean wantsAudio;
 
     EventDispatcher(Executor executor, LecternListener listener) {
         this.executor = executor;
         this.listener = listener;
+        this.wantsAudio = overrides(listener, "onEvent", LecternEvent.class)
+                || overrides(listener, "onAudioReceived", LecternEvent.AudioReceived.class);
+    }
+
+    /** Whether {@code listener}'s class has its own {@code name(type)}, not the interface's default. */
+    static boolean overrides(LecternListener listener, String name, Class<?> type) {
+        try {
+            return listener.getClass().getMethod(name, type).getDeclaringClass() != LecternListener.class;
+        } catch (NoSuchMethodException | SecurityException e) {
+            return true; // cannot tell: deliver
+        }
     }
 
     /** Runs once the final event has been delivered (or could not be). */
@@ -36,7 +49,7 @@ final class EventDispatcher {
     }
 
     void dispatch(LecternEvent event) {
-        if (finalQueued) {
+        if (finalQueued || (!wantsAudio && event instanceof LecternEvent.AudioReceived)) {
             return;
         }
         if (event instanceof LecternEvent.Closed) {

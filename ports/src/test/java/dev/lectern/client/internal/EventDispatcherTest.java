@@ -1,0 +1,89 @@
+package dev.lectern.client.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lectern.client.LecternListener;
+import dev.lectern.domain.AudioChunk;
+import dev.lectern.domain.SequenceNumber;
+import dev.lectern.domain.session.EndReason;
+import dev.lectern.domain.event.LecternEvent;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Audio events go only to listeners that read them; every other event goes to every listener. */
+class EventDispatcherTest {
+    static final LecternEvent.AudioReceived AUDIO = new LecternEvent.AudioReceived(SequenceNumber.of(1), AudioChunk.silence(100), 1L);
+    static final LecternEvent.Closed CLOSED = new LecternEvent.Closed(EndReason.ENDED_BY_USER);
+
+    /** Delivers on the calling thread and returns what arrived. */
+    static List<String> deliver(LecternListener listener, List<String> seen) {
+        EventDispatcher events = new EventDispatcher(Runnable::run, listener);
+        events.dispatch(AUDIO);
+        events.dispatch(CLOSED);
+        return seen;
+    }
+
+    @Test
+    void aListenerThatReadsNoAudioIsNotHandedAudioEvents() {
+        List<String> seen = new ArrayList<>();
+        LecternListener closesOnly = new LecternListener() {
+            @Override
+            public void onClosed(LecternEvent.Closed event) {
+                seen.add("closed");
+            }
+        };
+
+        assertThat(deliver(closesOnly, seen)).containsExactly("closed");
+        assertThat(EventDispatcher.overrides(closesOnly, "onAudioReceived", LecternEvent.AudioReceived.class)).isFalse();
+    }
+
+    @Test
+    void aListenerOfAudioGetsIt() {
+        List<String> seen = new ArrayList<>();
+        LecternListener audio = new LecternListener() {
+            @Override
+            public void onAudioReceived(LecternEvent.AudioReceived event) {
+                seen.add("audio " + event.sequence().value());
+            }
+
+            @Override
+            public void onClosed(LecternEvent.Closed event) {
+                seen.add("closed");
+            }
+        };
+
+        assertThat(deliver(audio, seen)).containsExactly("audio 1", "closed");
+    }
+
+    @Test
+    void aListenerOfEveryEventGetsAudioToo() {
+        List<String> seen = new ArrayList<>();
+        LecternListener everything = new LecternListener() {
+            @Override
+            public void onEvent(LecternEvent event) {
+                seen.add(event.getClass().getSimpleName());
+            }
+        };
+
+        assertThat(deliver(everything, seen)).containsExactly("AudioReceived", "Closed");
+    }
+
+    /** A host's own listener interface whose default reads audio counts as reading it. */
+    interface CountingListener extends LecternListener {
+        List<String> seen();
+
+        @Override
+        default void onAudioReceived(LecternEvent.AudioReceived event) {
+            seen().add("audio");
+        }
+    }
+
+    @Test
+    void anOverrideInTheHostsOwnInterfaceCounts() {
+        List<String> seen = new ArrayList<>();
+        CountingListener counting = () -> seen;
+
+        assertThat(deliver(counting, seen)).containsExactly("audio");
+    }
+}
