@@ -3,7 +3,10 @@
 # same speaker (../shared/bench/speaker.mjs: RATE chunks of 100 ms a second for SECONDS, each carrying its
 # send time), one after the other, at 200, 500 and 1 000 listeners (or the counts given as arguments).
 # Prints one table row per run and the ratios. Needs a build (./mvnw -B verify) and Node.js.
-# Usage: bench/side-by-side.sh [COUNTS...]   (env: DURATION=20 RATE=10 PORT=18181)
+# Then the speakers alone, with no listener: speaker.mjs, and `lectern load --listeners 0` (Lectern's
+# SpeakerClient on a JettyTransport), each in its own process, CPU per sent chunk from the process's start.
+# Usage: bench/side-by-side.sh [COUNTS...]   (env: DURATION=20 RATE=10 PORT=18181;
+# SPEAKERS=0 leaves out the speakers, SPEAKERS=only runs nothing else)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -68,10 +71,52 @@ PY
 echo "Side by side on $(nproc) cores, $(date -u +%Y-%m-%d), ${SECONDS_} s at ${RATE} chunks/s; CPU is the listeners' process, whole run"
 echo "| listeners | client | delivered | CPU s | CPU us/chunk | latency p50 / p99 ms | disconnects | peak threads | gateway CPU s |"
 echo "|---|---|---|---|---|---|---|---|---|"
-for n in "${COUNTS[@]}"; do
-  run yardstick "$n"
-  run lectern "$n"
-done
+if [ "${SPEAKERS:-1}" != only ]; then
+  for n in "${COUNTS[@]}"; do
+    run yardstick "$n"
+    run lectern "$n"
+  done
+fi
+speak() { # client: one speaker alone against a fresh gateway; prints a row, keeps CPU per sent chunk
+  local client=$1
+  java -jar "$GATEWAY_JAR" --port "$PORT" > "$WORK/gateway.log" 2>&1 &
+  local gw=$!
+  GW_PID=$gw
+  for _ in $(seq 1 100); do grep -q "listening" "$WORK/gateway.log" && break; sleep 0.1; done
+  local sent ticks cpu steady=-
+  if [ "$client" = yardstick ]; then
+    # the child's CPU, read from this shell's cutime and cstime once it has waited for node
+    ticks=$(bash -c 'node "$0" "$1" bench-speaker 0 "$2" "$3" > /dev/null; awk "{print \$16+\$17}" /proc/$$/stat' \
+        "$WORK/speaker.mjs" "ws://127.0.0.1:$PORT" "$RATE" "$SECONDS_")
+    sent=$((RATE * SECONDS_))
+    cpu=$(python3 -c "print($ticks / $HZ)")
+  else
+    local out
+    out=$(java -jar "$LECTERN_JAR" load --endpoint "ws://127.0.0.1:$PORT" --listeners 0 --seconds "$SECONDS_" --rate "$RATE" \
+        --whole-process-cpu --json 2>/dev/null | tail -1 || true)
+    sent=$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["speakerSent"])')
+    cpu=$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["cpuSeconds"])')
+    steady=$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["streamingCpuMicrosPerSentChunk"])')
+  fi
+  kill "$gw"; wait "$gw" 2>/dev/null || true
+  GW_PID=
+  python3 - "$client" "$sent" "$cpu" "$RATE" "$SECONDS_" "$WORK/speaker.$client" "$steady" <<'PY'
+import sys
+client,sent,cpu,rate,secs,keep,steady=sys.argv[1],int(sys.argv[2]),float(sys.argv[3]),int(sys.argv[4]),int(sys.argv[5]),sys.argv[6],sys.argv[7]
+us=cpu*1e6/max(1,sent)
+print(f"| speaker alone | {client:<9} | {sent:,} / {rate*secs:,} sent | {cpu:6.2f} | {us:8.1f} | {steady} |")
+open(keep,"w").write(str(us))
+PY
+}
+
+if [ "${SPEAKERS:-1}" != 0 ]; then
+  echo
+  echo "| | client | chunks | CPU s | CPU us per sent chunk | over the streaming only (Lectern) |"
+  echo "|---|---|---|---|---|---|"
+  speak yardstick
+  speak lectern
+fi
+
 python3 - "$WORK" <<'PY'
 import json,sys,glob,os
 rows={}
@@ -81,5 +126,9 @@ for n in sorted(rows):
     r=rows[n]
     if "yardstick" in r and "lectern" in r:
         print(f"{n} listeners: Lectern uses {r['lectern']/r['yardstick']:.2f}x the yardstick's CPU per delivered chunk")
+d=sys.argv[1]
+if os.path.exists(os.path.join(d,"speaker.yardstick")) and os.path.exists(os.path.join(d,"speaker.lectern")):
+    y=float(open(os.path.join(d,"speaker.yardstick")).read()); l=float(open(os.path.join(d,"speaker.lectern")).read())
+    print(f"speaker alone: Lectern uses {l/y:.2f}x speaker.mjs's CPU per sent chunk")
 PY
 rm -rf "$WORK"

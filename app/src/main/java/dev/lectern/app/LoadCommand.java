@@ -62,7 +62,8 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--embedded", description = "Run a local gateway in this JVM instead of --endpoint.")
     boolean embedded;
 
-    @Option(names = "--listeners", paramLabel = "N", defaultValue = "100", description = "Listeners (default ${DEFAULT-VALUE}).")
+    @Option(names = "--listeners", paramLabel = "N", defaultValue = "100",
+            description = "Listeners (default ${DEFAULT-VALUE}); 0 measures this process's speaker alone.")
     int listeners;
 
     @Option(names = "--seconds", defaultValue = "20", description = "Seconds of audio (default ${DEFAULT-VALUE}).")
@@ -94,8 +95,11 @@ final class LoadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (listeners < 1 || seconds < 1 || rate < 1 || rate > 50) {
-            throw new ParameterException(spec.commandLine(), "--listeners, --seconds must be positive and --rate 1 to 50");
+        if (listeners < 0 || seconds < 1 || rate < 1 || rate > 50) {
+            throw new ParameterException(spec.commandLine(), "--listeners must be 0 or more, --seconds positive and --rate 1 to 50");
+        }
+        if (listeners == 0 && session != null) {
+            throw new ParameterException(spec.commandLine(), "--listeners 0 measures this process's own speaker: leave out --session");
         }
         LocalGateway gateway = null;
         URI url = endpoint;
@@ -162,7 +166,7 @@ final class LoadCommand implements Callable<Integer> {
             }
             CompletableFuture.allOf(joined.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
             System.gc();
-            long heapPerListener = (memory.getHeapMemoryUsage().getUsed() - heapBefore) / listeners;
+            long heapPerListener = listeners == 0 ? 0 : (memory.getHeapMemoryUsage().getUsed() - heapBefore) / listeners;
             Map<String, Long> threadCpuBefore = threadCpu(threads);
             long cpuBefore = os.getProcessCpuTime();
             long started = System.nanoTime();
@@ -179,7 +183,8 @@ final class LoadCommand implements Callable<Integer> {
                     }
                 }, 0, 1000 / rate, TimeUnit.MILLISECONDS);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 10L);
-                while (System.nanoTime() < deadline && !allArrived(clients, expected)) {
+                while (System.nanoTime() < deadline
+                        && !(listeners == 0 ? talking.counters().sent() >= expected : allArrived(clients, expected))) {
                     talk.awaitTermination(100, TimeUnit.MILLISECONDS);
                 }
                 talk.shutdownNow();
@@ -189,7 +194,9 @@ final class LoadCommand implements Callable<Integer> {
                     CompletableFuture.anyOf(clients.get(0).terminated().toCompletableFuture()).completeOnTimeout(null, 100, TimeUnit.MILLISECONDS).join();
                 }
             }
-            long cpu = os.getProcessCpuTime() - (wholeProcessCpu ? 0 : cpuBefore);
+            long cpuNow = os.getProcessCpuTime();
+            long cpu = cpuNow - (wholeProcessCpu ? 0 : cpuBefore);
+            long streamingCpu = cpuNow - cpuBefore;
             Map<String, Long> byGroup = new java.util.TreeMap<>();
             long javaThreads = 0;
             for (Map.Entry<String, Long> e : threadCpu(threads).entrySet()) {
@@ -206,6 +213,7 @@ final class LoadCommand implements Callable<Integer> {
                 delivered += clients.get(i).counters().played();
                 gaps += clients.get(i).counters().gapChunks();
             }
+            long sent = speaker == null ? -1 : speaker.counters().sent();
             long[] all = sorted(latencies, counts);
             long[] steady = sorted(steadyLatencies, steadyCounts);
             if (speaker != null) {
@@ -243,18 +251,29 @@ final class LoadCommand implements Callable<Integer> {
                 }
             });
             f.put("cpuSecondsByThread", groups);
+            if (listeners == 0) {
+                f.put("speakerSent", sent);
+                f.put("cpuMicrosPerSentChunk", sent <= 0 ? null : Math.round(cpu / 1000.0 / sent * 10) / 10.0);
+                f.put("streamingCpuMicrosPerSentChunk", sent <= 0 ? null : Math.round(streamingCpu / 1000.0 / sent * 10) / 10.0);
+            }
             out.printf("load: %d listeners, delivered %d of %d, gap chunks %d, disconnects %d%n", listeners, delivered,
                     (long) expected * listeners, gaps, disconnects.sum());
             out.printf("latency p50 %s ms, p99 %s ms, max %s ms; CPU %.1f s = %s us per delivered chunk%s; heap %d bytes per listener; peak threads %d%n",
                     latency.get("p50"), latency.get("p99"), latency.get("max"), cpu / 1e9, f.get("cpuMicrosPerChunk"),
                     embedded ? " (gateway included)" : "", heapPerListener, peakThreads);
-            out.printf("latency of the second half's chunks (after the warm-up): p50 %s ms, p99 %s ms, max %s ms%n",
-                    steadyLatency.get("p50"), steadyLatency.get("p99"), steadyLatency.get("max"));
+            if (listeners == 0) {
+                out.printf("speaker alone: sent %d of %d chunks; CPU %.1f s = %s us per sent chunk (over the streaming only: %s us)%n",
+                        sent, expected, cpu / 1e9, f.get("cpuMicrosPerSentChunk"), f.get("streamingCpuMicrosPerSentChunk"));
+            } else {
+                out.printf("latency of the second half's chunks (after the warm-up): p50 %s ms, p99 %s ms, max %s ms%n",
+                        steadyLatency.get("p50"), steadyLatency.get("p99"), steadyLatency.get("max"));
+            }
             if (json) {
                 out.println(Json.line(f));
             }
             out.flush();
-            return delivered == (long) expected * listeners && disconnects.sum() == 0 ? 0 : 1;
+            boolean allSent = listeners > 0 || sent == expected;
+            return allSent && delivered == (long) expected * listeners && disconnects.sum() == 0 ? 0 : 1;
         } finally {
             if (gateway != null) {
                 gateway.close();

@@ -36,10 +36,25 @@ class LoadCommandTest {
     }
 
     @Test
-    void aBadCountIsAUsageError() {
-        Run run = Run.of("load", "--embedded", "--listeners", "0", "--seconds", "1");
+    void noListenersMeasuresTheSpeakerAlone() throws Exception {
+        Run run = Run.of("load", "--embedded", "--listeners", "0", "--seconds", "2", "--json");
 
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        JsonNode f = new ObjectMapper().readTree(run.lastLine());
+        assertThat(f.get("speakerSent").asLong()).isEqualTo(20);
+        assertThat(f.get("cpuMicrosPerSentChunk").asDouble()).isPositive()
+                .isGreaterThanOrEqualTo(f.get("streamingCpuMicrosPerSentChunk").asDouble());
+        assertThat(run.out()).contains("speaker alone: sent 20 of 20 chunks");
+    }
+
+    @Test
+    void aBadCountIsAUsageError() {
+        Run run = Run.of("load", "--embedded", "--listeners", "-1", "--seconds", "1");
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).contains("--listeners").contains("0");
+        assertThat(run.err()).contains("--listeners must be 0 or more");
+
+        Run both = Run.of("load", "--embedded", "--listeners", "0", "--session", "golden-eagle-427");
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(both.err()).contains("leave out --session");
     }
 }
