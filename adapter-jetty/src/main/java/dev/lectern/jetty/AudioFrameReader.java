@@ -90,10 +90,11 @@ final class AudioFrameReader {
                 }
                 switch (field) {
                     case TYPE -> {
-                        type = new String(utf8, i + 1, valueEnd - i - 1, StandardCharsets.ISO_8859_1);
-                        if (!type.equals("audioData") && !type.equals("audio")) {
+                        int kind = field(utf8, i + 1, valueEnd); // the two audio types are spelled as the two audio fields
+                        if (kind != AUDIO_DATA && kind != AUDIO) {
                             return null; // not audio: the tree reading handles it
                         }
+                        type = kind == AUDIO_DATA ? "audioData" : "audio";
                     }
                     case AUDIO_DATA, AUDIO -> {
                         if (dataStart >= 0) {

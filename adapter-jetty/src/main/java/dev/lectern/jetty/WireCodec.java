@@ -33,6 +33,9 @@ public final class WireCodec {
     private static final Base64.Decoder B64_IN = Base64.getDecoder();
     /** Session ids seen lately, so the id on every audio frame is checked once, not once per frame. */
     private static final Map<String, SessionId> SESSION_IDS = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Language codes seen lately, for the same reason (each check is a regular expression and a set look-up). */
+    private static final Map<String, LanguageCode> LANGUAGES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int REMEMBERED = 4_096;
 
     private WireCodec() {}
 
@@ -378,8 +381,7 @@ public final class WireCodec {
         try {
             // in the tree reading's order, so that a frame with two faults is reported the same way
             SessionId session = sessionId(f.sessionId());
-            String language = f.targetLanguage();
-            LanguageCode target = language == null || language.isBlank() ? null : LanguageCode.of(language);
+            LanguageCode target = language(f.targetLanguage());
             byte[] pcm;
             try {
                 pcm = AudioFrameReader.decodeAudio(utf8, f);
@@ -401,20 +403,30 @@ public final class WireCodec {
         if (raw == null) {
             return null;
         }
-        SessionId known = SESSION_IDS.get(raw);
-        if (known != null) {
-            return known;
-        }
         try {
-            SessionId id = SessionId.of(raw);
-            if (SESSION_IDS.size() > 4_096) {
-                SESSION_IDS.clear();
-            }
-            SESSION_IDS.put(raw, id);
-            return id;
+            return remembered(SESSION_IDS, raw, SessionId::of);
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** A language code, null when absent or blank; one that does not parse throws, as {@link LanguageCode#of} does. */
+    private static LanguageCode language(String raw) {
+        return raw == null || raw.isBlank() ? null : remembered(LANGUAGES, raw, LanguageCode::of);
+    }
+
+    /** {@code parse(raw)}, remembered in {@code seen} (forgotten all at once when it grows large); failures are not remembered. */
+    private static <T> T remembered(Map<String, T> seen, String raw, java.util.function.Function<String, T> parse) {
+        T known = seen.get(raw);
+        if (known != null) {
+            return known;
+        }
+        T parsed = parse.apply(raw);
+        if (seen.size() > REMEMBERED) {
+            seen.clear();
+        }
+        seen.put(raw, parsed);
+        return parsed;
     }
 
     public static ServerMessage decodeServer(String text) throws MalformedFrameException {
@@ -654,11 +666,7 @@ public final class WireCodec {
     }
 
     private static LanguageCode lang(JsonNode o, String field) {
-        String v = text(o, field);
-        if (v == null || v.isBlank()) {
-            return null;
-        }
-        return LanguageCode.of(v);
+        return language(text(o, field));
     }
 
     private static BroadcastState state(JsonNode s) {

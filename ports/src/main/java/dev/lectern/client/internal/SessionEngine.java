@@ -98,11 +98,7 @@ public final class SessionEngine implements AutoCloseable {
 
     /** Enqueues {@code input} on the lane. Ignored once the client has ended and its lane is gone. */
     public void submit(Input input) {
-        try {
-            scheduler.execute(() -> step(input));
-        } catch (RejectedExecutionException gone) {
-            log.debug("Input {} after shutdown ignored", input.getClass().getSimpleName());
-        }
+        enqueue(input, false);
     }
 
     /**
@@ -110,8 +106,12 @@ public final class SessionEngine implements AutoCloseable {
      * when the lane is idle (see {@link LaneScheduler#executeHere}), saving a hand-off per received frame.
      */
     private void submitFromTransport(Input input) {
+        enqueue(input, true);
+    }
+
+    private void enqueue(Input input, boolean runHereIfIdle) {
         try {
-            if (scheduler instanceof LaneScheduler lane) {
+            if (runHereIfIdle && scheduler instanceof LaneScheduler lane) {
                 lane.executeHere(() -> step(input));
             } else {
                 scheduler.execute(() -> step(input));
