@@ -10,7 +10,9 @@ import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
-import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.eclipse.jetty.util.thread.ShutdownThread;
+import org.eclipse.jetty.websocket.core.Configuration;
+import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +31,14 @@ final class JettyClients {
     /** What distinguishes one shared client from another. */
     record Settings(Path trustStore, String trustStorePassword, int maxInboundMessageBytes) {}
 
+    /** A started client and the settings every connection it opens gets. */
+    record Client(WebSocketCoreClient core, Configuration.ConfigurationCustomizer configuration) {}
+
     private static final class Shared {
-        final WebSocketClient client;
+        final Client client;
         int users;
 
-        Shared(WebSocketClient client) {
+        Shared(Client client) {
             this.client = client;
         }
     }
@@ -41,7 +46,7 @@ final class JettyClients {
     private JettyClients() {}
 
     /** The shared client for {@code settings}, started if no transport holds it; pair with {@link #release}. */
-    static WebSocketClient acquire(Settings settings) {
+    static Client acquire(Settings settings) {
         synchronized (CLIENTS) {
             Shared shared = CLIENTS.computeIfAbsent(settings, s -> new Shared(start(s)));
             shared.users++;
@@ -51,7 +56,7 @@ final class JettyClients {
 
     /** One holder of {@code settings}' client is done with it; the last one stops it. */
     static void release(Settings settings) {
-        WebSocketClient stopping = null;
+        Client stopping = null;
         synchronized (CLIENTS) {
             Shared shared = CLIENTS.get(settings);
             if (shared != null && --shared.users == 0) {
@@ -61,14 +66,15 @@ final class JettyClients {
         }
         if (stopping != null) {
             try {
-                stopping.stop(); // closes what is still open and joins the client's threads
+                ShutdownThread.deregister(stopping.core());
+                stopping.core().stop(); // and its HTTP client: closes what is still open, joins the threads
             } catch (Exception e) {
                 log.warn("Jetty WebSocket client did not stop cleanly: {}", e.toString());
             }
         }
     }
 
-    private static WebSocketClient start(Settings settings) {
+    private static Client start(Settings settings) {
         SslContextFactory.Client tls = new SslContextFactory.Client();
         tls.setEndpointIdentificationAlgorithm("HTTPS");
         if (settings.trustStore() != null) {
@@ -93,20 +99,26 @@ final class JettyClients {
         HttpClient http = new HttpClient(new org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP(connector));
         http.setExecutor(threads);
         http.setScheduler(scheduler);
-        WebSocketClient client = new WebSocketClient(http);
-        client.setIdleTimeout(Duration.ofMinutes(10));
+        // Jetty's core WebSocket client, not its annotated/listener API: that API calls each endpoint through
+        // method handles bound to it, and the JVM customizes every such handle after 127 calls by spinning a
+        // class for it: one class per connection (692 in a run of 500 listeners), all at once when the
+        // connections pass 127 frames together.
+        WebSocketCoreClient core = new WebSocketCoreClient(http, null);
+        Configuration.ConfigurationCustomizer configuration = new Configuration.ConfigurationCustomizer();
+        configuration.setIdleTimeout(Duration.ofMinutes(10));
         // Jetty's default 4 KB read buffer cut every 100 ms audio frame (about 4.4 KB) in two, and each
         // piece was handed over on its own to be gathered and copied; a buffer that holds the largest
         // frame API Gateway sends gets each frame whole, in one read
-        client.setInputBufferSize(INPUT_BUFFER_BYTES);
-        client.setMaxTextMessageSize(settings.maxInboundMessageBytes());
-        client.setMaxBinaryMessageSize(settings.maxInboundMessageBytes());
-        client.setStopAtShutdown(true);
+        configuration.setInputBufferSize(INPUT_BUFFER_BYTES);
+        configuration.setMaxFrameSize(settings.maxInboundMessageBytes());
+        configuration.setMaxTextMessageSize(settings.maxInboundMessageBytes());
+        configuration.setMaxBinaryMessageSize(settings.maxInboundMessageBytes());
         try {
-            client.start();
+            core.start();
         } catch (Exception e) {
             throw new IllegalStateException("could not start the Jetty WebSocket client", e);
         }
-        return client;
+        ShutdownThread.register(core);
+        return new Client(core, configuration);
     }
 }

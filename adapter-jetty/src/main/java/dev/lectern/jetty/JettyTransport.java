@@ -20,14 +20,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Frame;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.OpCode;
-import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
-import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
-import org.eclipse.jetty.websocket.client.JettyUpgradeListener;
-import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
+import org.eclipse.jetty.websocket.core.client.UpgradeListener;
+import org.eclipse.jetty.websocket.core.exception.UpgradeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +58,7 @@ public final class JettyTransport implements Transport, AutoCloseable {
     private final URI endpoint;
     private final Duration connectTimeout;
     private final JettyClients.Settings clientSettings;
-    private final WebSocketClient client;
+    private final JettyClients.Client client;
     private final boolean sendAuthorizationHeader;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -102,13 +103,16 @@ public final class JettyTransport implements Transport, AutoCloseable {
             connection.refuse(new ConnectFailure(400, "INVALID_REQUEST", e.getMessage(), null));
             return connection;
         }
-        ClientUpgradeRequest upgrade = new ClientUpgradeRequest();
-        upgrade.setTimeout(connectTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        CoreClientUpgradeRequest upgrade = CoreClientUpgradeRequest.from(client.core(), url, connection);
+        upgrade.timeout(connectTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        upgrade.setConfiguration(client.configuration());
+        upgrade.addListener(connection);
         if (sendAuthorizationHeader && request.token().isPresent()) {
-            upgrade.setHeader("Authorization", "Bearer " + request.token().get().value());
+            String authorization = "Bearer " + request.token().get().value();
+            upgrade.headers(headers -> headers.put("Authorization", authorization));
         }
         try {
-            connection.connecting = client.connect(connection, url, upgrade, connection);
+            connection.connecting = client.core().connect(upgrade);
             connection.connecting.whenComplete((session, failure) -> {
                 if (failure != null) {
                     connection.refuse(connection.failureOf(failure));
@@ -120,15 +124,17 @@ public final class JettyTransport implements Transport, AutoCloseable {
         return connection;
     }
 
-    /** One connection: the Jetty endpoint and the engine's handle at once. */
-    /** Public only because Jetty calls the endpoint through method handles; not API. */
-    public static final class JettyConnection implements TransportConnection, Session.Listener.AutoDemanding, JettyUpgradeListener {
+    /**
+     * One connection: Jetty's frame handler and the engine's handle at once. It asks Jetty for each next frame
+     * once it has taken the last one, answers pings, and leaves the close handshake to Jetty.
+     */
+    static final class JettyConnection implements TransportConnection, FrameHandler, UpgradeListener {
         private final ConnectionId id;
         private final TransportListener listener;
         private final AtomicBoolean finished = new AtomicBoolean();
         private final StringBuilder refusalBody = new StringBuilder();
-        private volatile Session session;
-        private volatile CompletableFuture<Session> connecting;
+        private volatile CoreSession session;
+        private volatile CompletableFuture<CoreSession> connecting;
         private volatile int refusalStatus;
         private volatile String retryAfter;
         private volatile String headerCode;
@@ -157,8 +163,8 @@ public final class JettyTransport implements Transport, AutoCloseable {
 
         @Override
         public CompletionStage<Void> send(ClientMessage message) {
-            Session s = session;
-            if (s == null || !s.isOpen()) {
+            CoreSession s = session;
+            if (s == null || !s.isOutputOpen()) {
                 return CompletableFuture.failedFuture(new IllegalStateException(id + " is not open"));
             }
             String json = WireCodec.encode(message);
@@ -167,13 +173,13 @@ public final class JettyTransport implements Transport, AutoCloseable {
                 return CompletableFuture.failedFuture(new MessageTooLargeException(message.action(), size));
             }
             CompletableFuture<Void> sent = new CompletableFuture<>();
-            s.sendText(json, Callback.from(() -> sent.complete(null), sent::completeExceptionally));
+            s.sendFrame(new Frame(OpCode.TEXT, json), Callback.from(() -> sent.complete(null), sent::completeExceptionally), false);
             return sent;
         }
 
         @Override
         public void close(int code, String reason) {
-            Session s = session;
+            CoreSession s = session;
             if (s != null) {
                 s.close(code, reason, Callback.NOOP);
             } else if (connecting != null) {
@@ -183,9 +189,9 @@ public final class JettyTransport implements Transport, AutoCloseable {
 
         @Override
         public void abort() {
-            Session s = session;
+            CoreSession s = session;
             if (s != null) {
-                s.disconnect();
+                s.abort();
             } else if (connecting != null) {
                 connecting.cancel(true);
             }
@@ -247,9 +253,11 @@ public final class JettyTransport implements Transport, AutoCloseable {
         // ---- the WebSocket
 
         @Override
-        public void onWebSocketOpen(Session opened) {
+        public void onOpen(CoreSession opened, Callback callback) {
             session = opened;
+            callback.succeeded();
             listener.onOpen(id);
+            opened.demand();
         }
 
         /**
@@ -258,10 +266,16 @@ public final class JettyTransport implements Transport, AutoCloseable {
          * client's CPU). A message in several frames is gathered up to the inbound limit.
          */
         @Override
-        public void onWebSocketFrame(Frame frame, Callback callback) {
+        public void onFrame(Frame frame, Callback callback) {
+            byte opcode = frame.getOpCode();
+            if (opcode == OpCode.CLOSE) {
+                callback.succeeded(); // Jetty answers the close and then calls onClosed
+                return;
+            }
             try {
-                byte opcode = frame.getOpCode();
-                if (opcode == OpCode.TEXT || opcode == OpCode.BINARY) {
+                if (opcode == OpCode.PING) {
+                    pong(frame);
+                } else if (opcode == OpCode.TEXT || opcode == OpCode.BINARY) {
                     if (frame.isFin()) {
                         ByteBuffer payload = frame.getPayload();
                         if (payload != null && payload.remaining() > maxMessageBytes) {
@@ -282,9 +296,26 @@ public final class JettyTransport implements Transport, AutoCloseable {
                         receive(ByteBuffer.wrap(whole), partialText);
                     }
                 }
-                callback.succeed();
+                callback.succeeded();
             } catch (RuntimeException e) {
-                callback.fail(e);
+                callback.failed(e);
+                return;
+            }
+            CoreSession s = session;
+            if (s != null) {
+                s.demand();
+            }
+        }
+
+        private void pong(Frame ping) {
+            CoreSession s = session;
+            if (s != null && s.isOutputOpen()) {
+                ByteBuffer payload = ping.getPayload();
+                ByteBuffer copy = ByteBuffer.allocate(payload == null ? 0 : payload.remaining());
+                if (payload != null) {
+                    copy.put(payload.slice()).flip();
+                }
+                s.sendFrame(new Frame(OpCode.PONG, copy), Callback.NOOP, false);
             }
         }
 
@@ -304,7 +335,7 @@ public final class JettyTransport implements Transport, AutoCloseable {
 
         /** Closes with 1009: a message over the inbound limit is not read. */
         private void refuseTooLarge() {
-            Session s = session;
+            CoreSession s = session;
             if (s != null) {
                 s.close(1009, "message over " + maxMessageBytes + " bytes", Callback.NOOP);
             }
@@ -343,20 +374,26 @@ public final class JettyTransport implements Transport, AutoCloseable {
         }
 
         @Override
-        public void onWebSocketClose(int code, String reason) {
-            if (session != null && finished.compareAndSet(false, true)) {
-                String why = reason == null || reason.isBlank() ? lastError : reason;
-                listener.onClosed(id, code, why == null ? "" : ConnectUrls.redact(why));
+        public void onClosed(CloseStatus status, Callback callback) {
+            try {
+                if (session != null && finished.compareAndSet(false, true)) {
+                    String reason = status.getReason();
+                    String why = reason == null || reason.isBlank() ? lastError : reason;
+                    listener.onClosed(id, status.getCode(), why == null ? "" : ConnectUrls.redact(why));
+                }
+            } finally {
+                callback.succeeded();
             }
         }
 
         /** Jetty reports the close (1009 for a frame too large, 1006 for a broken link) after the error. */
         @Override
-        public void onWebSocketError(Throwable cause) {
+        public void onError(Throwable cause, Callback callback) {
             if (session != null) {
                 lastError = rootMessage(cause);
                 log.debug("{} failed: {}", id, ConnectUrls.redact(lastError));
             }
+            callback.succeeded();
         }
 
         private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

@@ -20,8 +20,7 @@ import dev.lectern.testing.ManualScheduler;
 import dev.lectern.testing.RecordingListener;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.common.JettyWebSocketFrame;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.OpCode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,8 +132,7 @@ class FrameFuzzTest {
 
     /** A text message as Jetty hands it over: one frame, its payload the UTF-8 bytes. */
     static void text(JettyTransport.JettyConnection link, String message) {
-        link.onWebSocketFrame(new JettyWebSocketFrame(new org.eclipse.jetty.websocket.core.Frame(OpCode.TEXT, ByteBuffer.wrap(message.getBytes(StandardCharsets.UTF_8)))),
-                Callback.NOOP);
+        link.onFrame(new org.eclipse.jetty.websocket.core.Frame(OpCode.TEXT, ByteBuffer.wrap(message.getBytes(StandardCharsets.UTF_8))), Callback.NOOP);
     }
 
     @Test
@@ -179,7 +177,7 @@ class FrameFuzzTest {
             Frame frame = next(r, corpus);
             long before = listener.counters().rejectedFrames();
             if (frame.binary() != null) {
-                link.onWebSocketFrame(new JettyWebSocketFrame(new org.eclipse.jetty.websocket.core.Frame(OpCode.BINARY, ByteBuffer.wrap(frame.binary()))), Callback.NOOP);
+                link.onFrame(new org.eclipse.jetty.websocket.core.Frame(OpCode.BINARY, ByteBuffer.wrap(frame.binary())), Callback.NOOP);
             } else {
                 text(link, frame.text());
             }
