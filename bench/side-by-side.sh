@@ -6,7 +6,8 @@
 # Then the speakers alone, with no listener: speaker.mjs, and `lectern load --listeners 0` (Lectern's
 # SpeakerClient on a JettyTransport), each in its own process, CPU per sent chunk from the process's start.
 # Usage: bench/side-by-side.sh [COUNTS...]   (env: DURATION=20 RATE=10 PORT=18181;
-# SPEAKERS=0 leaves out the speakers, SPEAKERS=only runs nothing else)
+# SPEAKERS=0 leaves out the speakers, SPEAKERS=only runs nothing else; LECTERN_JAVA=path/to/java runs
+# Lectern's processes on another JDK, the gateway staying on the default one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -47,7 +48,7 @@ import json,sys; d=json.load(sys.stdin)
 print(json.dumps({"delivered": d["received"], "cpuS": d["cpuS"], "p50": d["latencyMs"]["p50"], "p99": d["latencyMs"]["p99"],
   "disconnects": d["errors"], "threads": None}))' > "$WORK/row.json"
   else
-    out=$(java -jar "$LECTERN_JAR" load --endpoint "ws://127.0.0.1:$PORT" --session "$id" --listeners "$n" \
+    out=$("${LECTERN_JAVA:-java}" -jar "$LECTERN_JAR" load --endpoint "ws://127.0.0.1:$PORT" --session "$id" --listeners "$n" \
         --seconds "$SECONDS_" --rate "$RATE" --wait $((SECONDS_ + 17)) --whole-process-cpu --json 2>/dev/null | tail -1 || true)
     echo "$out" | python3 -c '
 import json,sys; d=json.load(sys.stdin)
@@ -68,7 +69,7 @@ json.dump({"client":client,"n":n,"us":us}, open(row+"."+client+str(n),"w"))
 PY
 }
 
-echo "Side by side on $(nproc) cores, $(date -u +%Y-%m-%d), ${SECONDS_} s at ${RATE} chunks/s; CPU is the listeners' process, whole run"
+echo "Side by side on $(nproc) cores, $(date -u +%Y-%m-%d), ${SECONDS_} s at ${RATE} chunks/s; CPU is the listeners' process, whole run; Lectern on $("${LECTERN_JAVA:-java}" -version 2>&1 | head -1)"
 echo "| listeners | client | delivered | CPU s | CPU us/chunk | latency p50 / p99 ms | disconnects | peak threads | gateway CPU s |"
 echo "|---|---|---|---|---|---|---|---|---|"
 if [ "${SPEAKERS:-1}" != only ]; then
@@ -92,7 +93,7 @@ speak() { # client: one speaker alone against a fresh gateway; prints a row, kee
     cpu=$(python3 -c "print($ticks / $HZ)")
   else
     local out
-    out=$(java -jar "$LECTERN_JAR" load --endpoint "ws://127.0.0.1:$PORT" --listeners 0 --seconds "$SECONDS_" --rate "$RATE" \
+    out=$("${LECTERN_JAVA:-java}" -jar "$LECTERN_JAR" load --endpoint "ws://127.0.0.1:$PORT" --listeners 0 --seconds "$SECONDS_" --rate "$RATE" \
         --whole-process-cpu --json 2>/dev/null | tail -1 || true)
     sent=$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["speakerSent"])')
     cpu=$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["cpuSeconds"])')

@@ -52,8 +52,8 @@ public class FanOutBenchmark {
     /** A connection that takes every frame at once. */
     final class CountingPeer implements Peer {
         @Override
-        public void sendText(String text, Consumer<Throwable> done) {
-            written += text.length();
+        public void sendText(EncodedText text, Consumer<Throwable> done) {
+            written += text.size();
             done.accept(null);
         }
 

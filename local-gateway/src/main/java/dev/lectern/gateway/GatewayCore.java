@@ -133,7 +133,7 @@ final class GatewayCore {
         volatile boolean silenced;
         /** Fault: every frame to it is held back this long (order kept). */
         volatile long delayMillis;
-        volatile String heldBackAudio;
+        volatile EncodedText heldBackAudio;
 
         Conn(Peer peer, Role role, Session session, String user, LanguageCode language, ServerMessage first) {
             this.peer = peer;
@@ -288,7 +288,7 @@ final class GatewayCore {
         conn.lastFrameAt = now;
         conn.lastHeartbeatAt = now;
         // The first frame goes out before the connection takes part in fan-out, so nothing overtakes it.
-        conn.peer.sendText(WireCodec.encode(conn.first), failure -> {});
+        conn.peer.sendText(new EncodedText(WireCodec.encode(conn.first)), failure -> {});
         conn.open = true;
         live.add(conn);
         synchronized (conn.timers) {
@@ -412,13 +412,13 @@ final class GatewayCore {
                 LanguageCode language = stream.getKey();
                 long seq = stream.getValue();
                 stream.setValue(seq + 1);
-                String json = null;
+                EncodedText json = null;
                 for (Conn listener : session.listeners) {
                     if (language.equals(listener.language)) {
                         if (json == null) {
                             AudioChunk translated = translator.translate(session.id, session.source, language, audio);
-                            json = WireCodec.encode(new ServerMessage.AudioData(session.id, language, translated,
-                                    SequenceNumber.of(seq), sentAt));
+                            json = new EncodedText(WireCodec.encode(new ServerMessage.AudioData(session.id, language, translated,
+                                    SequenceNumber.of(seq), sentAt)));
                         }
                         sendAudio(listener, json);
                     }
@@ -428,7 +428,7 @@ final class GatewayCore {
     }
 
     /** One audio frame to one listener, through the duplicate and reorder faults when they are on. */
-    private void sendAudio(Conn listener, String json) {
+    private void sendAudio(Conn listener, EncodedText json) {
         double dup = duplicateAudio;
         double reorder = reorderAudio;
         if (dup == 0 && reorder == 0 && listener.heldBackAudio == null) {
@@ -436,7 +436,7 @@ final class GatewayCore {
             return;
         }
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-        String held = listener.heldBackAudio;
+        EncodedText held = listener.heldBackAudio;
         if (held != null) {
             listener.heldBackAudio = null;
             send(listener, json);
@@ -603,6 +603,11 @@ final class GatewayCore {
 
     /** Writes a frame; a connection with too much unsent is dropped as too slow, so it never holds up the rest. */
     void send(Conn conn, String json) {
+        send(conn, new EncodedText(json));
+    }
+
+    /** As {@link #send(Conn, String)}, with the frame already encoded (one encoding for a fan-out). */
+    void send(Conn conn, EncodedText json) {
         if (!conn.open || conn.silenced) {
             return;
         }
@@ -614,11 +619,11 @@ final class GatewayCore {
         sendNow(conn, json);
     }
 
-    private void sendNow(Conn conn, String json) {
+    private void sendNow(Conn conn, EncodedText json) {
         if (!conn.open || conn.silenced) {
             return;
         }
-        long size = json.length();
+        long size = json.size();
         long pending = conn.pending.addAndGet(size);
         if (pending > settings.maxOutboundBytes()) {
             conn.pending.addAndGet(-size);

@@ -24,6 +24,9 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
@@ -263,8 +266,8 @@ public final class LocalGateway implements AutoCloseable {
         @Override
         public void onWebSocketBinary(ByteBuffer payload, org.eclipse.jetty.websocket.api.Callback callback) {
             callback.succeed();
-            sendText(WireCodec.encode(new dev.lectern.domain.message.ServerMessage.ErrorFrame("INVALID_MESSAGE",
-                    "binary frames are not routed; send JSON text", 400, null, null, System.currentTimeMillis())), f -> {});
+            sendText(new EncodedText(WireCodec.encode(new dev.lectern.domain.message.ServerMessage.ErrorFrame("INVALID_MESSAGE",
+                    "binary frames are not routed; send JSON text", 400, null, null, System.currentTimeMillis()))), f -> {});
         }
 
         @Override
@@ -278,13 +281,17 @@ public final class LocalGateway implements AutoCloseable {
         }
 
         @Override
-        public void sendText(String text, Consumer<Throwable> done) {
+        public void sendText(EncodedText text, Consumer<Throwable> done) {
             Session s = session;
             if (s == null || !s.isOpen()) {
                 done.accept(new IllegalStateException("closed"));
                 return;
             }
-            s.sendText(text, org.eclipse.jetty.websocket.api.Callback.from(() -> done.accept(null), done));
+            if (s instanceof WebSocketSession jetty) { // the bytes as they are, not encoded again for each connection
+                jetty.getCoreSession().sendFrame(new Frame(OpCode.TEXT, text.payload()), Callback.from(() -> done.accept(null), done), false);
+            } else {
+                s.sendText(text.text(), org.eclipse.jetty.websocket.api.Callback.from(() -> done.accept(null), done));
+            }
         }
 
         @Override

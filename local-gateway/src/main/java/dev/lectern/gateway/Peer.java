@@ -6,7 +6,7 @@ import java.util.function.Consumer;
 interface Peer {
 
     /** Writes a text frame; {@code done} runs with null on success or the failure. */
-    void sendText(String text, Consumer<Throwable> done);
+    void sendText(EncodedText text, Consumer<Throwable> done);
 
     /** Closes with a close frame. */
     void close(int code, String reason);
