@@ -19,6 +19,8 @@ import java.util.concurrent.CompletionStage;
  */
 public final class ListenerClient implements AutoCloseable {
     private final SessionEngine engine;
+    /** One read-only view of the engine's end for every caller: a view made per call is a dependent per call. */
+    private final CompletionStage<EndReason> terminated;
     private final StartOutcome<LecternEvent.SessionJoined> joined = new StartOutcome<>(
             e -> e instanceof LecternEvent.SessionJoined j ? j : null, "listener ended before joining");
 
@@ -27,6 +29,7 @@ public final class ListenerClient implements AutoCloseable {
                         b.seedOrRandom()), joined::onEvent)
                 .sink(b.sink)
                 .build();
+        this.terminated = engine.terminated().minimalCompletionStage(); // the host reads it, never completes it
     }
 
     public static Builder builder(ListenerConfig config) {
@@ -71,8 +74,9 @@ public final class ListenerClient implements AutoCloseable {
         return engine.state().context().language();
     }
 
+    /** Completes with the end reason after the final event; the same read-only stage on every call. */
     public CompletionStage<EndReason> terminated() {
-        return engine.terminated().minimalCompletionStage(); // the host reads it, never completes it
+        return terminated;
     }
 
     /** Leaves the session and releases everything; idempotent, safe from a listener callback. */

@@ -37,6 +37,8 @@ public final class SpeakerClient implements AutoCloseable {
     public static final int MAX_CHUNK_BYTES = 16_000;
 
     private final SessionEngine engine;
+    /** One read-only view of the engine's end for every caller: a view made per call is a dependent per call. */
+    private final CompletionStage<EndReason> terminated;
     private final AudioSource source;
     private final StartOutcome<SessionId> created = new StartOutcome<>(
             e -> e instanceof LecternEvent.SessionCreated c ? c.sessionId() : null,
@@ -48,6 +50,7 @@ public final class SpeakerClient implements AutoCloseable {
                         this::onEvent)
                 .tokens(Objects.requireNonNull(b.tokens, "tokenProvider is null"))
                 .build();
+        this.terminated = engine.terminated().minimalCompletionStage(); // the host reads it, never completes it
     }
 
     public static Builder builder(SpeakerConfig config) {
@@ -145,9 +148,9 @@ public final class SpeakerClient implements AutoCloseable {
         return StartOutcome.connectionAge(engine.state());
     }
 
-    /** Completes with the end reason after the final event. */
+    /** Completes with the end reason after the final event; the same read-only stage on every call. */
     public CompletionStage<EndReason> terminated() {
-        return engine.terminated().minimalCompletionStage(); // the host reads it, never completes it
+        return terminated;
     }
 
     /** Ends the session and releases everything; idempotent, safe from a listener callback. */

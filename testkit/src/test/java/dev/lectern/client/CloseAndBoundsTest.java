@@ -56,6 +56,20 @@ class CloseAndBoundsTest {
         return speaker;
     }
 
+    /** A host may ask for the end as often as it likes: each ask used to hang one more stage on the engine's future. */
+    @org.junit.jupiter.api.Test
+    void theEndIsOneStageHoweverOftenItIsAskedFor() {
+        SpeakerClient speaker = speakerIn(SessionState.Kind.ACTIVE, new RecordingListener());
+        java.util.concurrent.CompletionStage<?> first = speaker.terminated();
+        for (int i = 0; i < 10_000; i++) {
+            assertThat((Object) speaker.terminated()).isSameAs(first);
+        }
+        assertThat(first.toCompletableFuture().isDone()).isFalse();
+        speaker.close();
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(first.toCompletableFuture().isDone()).isTrue();
+    }
+
     @ParameterizedTest(name = "from {0}")
     @EnumSource(SessionState.Kind.class)
     void closeFromAnyStateTwiceEndsCleanly(SessionState.Kind kind) {
