@@ -4,6 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lectern.client.SpeakerClient;
+import dev.lectern.client.SpeakerConfig;
+import dev.lectern.domain.AudioChunk;
+import dev.lectern.domain.SessionId;
+import dev.lectern.gateway.GatewaySettings;
+import dev.lectern.gateway.LocalGateway;
+import dev.lectern.jetty.JettyTransport;
+import dev.lectern.testing.FixedTokenProvider;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** {@code lectern load} on real sockets, small: what it counts and prints, and its JSON line. */
@@ -33,6 +48,45 @@ class LoadCommandTest {
         assertThat(f.get("gatewayInThisJvm").asBoolean()).isTrue();
         assertThat(run.out()).contains("load: 20 listeners, delivered 600 of 600, gap chunks 0, disconnects 0")
                 .contains("latency of the second half's chunks");
+    }
+
+    /**
+     * The side-by-side's mode: listeners join a session an outside speaker streams, and the command returns
+     * once that session has ended, with every chunk counted (the heap is read after the last one arrived,
+     * not while the speaker streams).
+     */
+    @Test
+    void anOutsideSpeakersSessionIsCountedUntilItEnds() throws Exception {
+        try (LocalGateway gateway = LocalGateway.builder().settings(GatewaySettings.builder().port(0).build()).build()) {
+            URI endpoint = gateway.start();
+            try (JettyTransport transport = JettyTransport.builder(endpoint).build()) {
+                SpeakerClient speaker = SpeakerClient.builder(SpeakerConfig.builder().sourceLanguage("en").build())
+                        .transport(transport).tokenProvider(FixedTokenProvider.of("alice")).build();
+                SessionId id = speaker.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                CompletableFuture<Run> load = CompletableFuture.supplyAsync(() -> Run.of("load", "--endpoint", endpoint.toString(),
+                        "--session", id.value(), "--listeners", "5", "--seconds", "2", "--rate", "10", "--wait", "30", "--json"));
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> gateway.listenerCount(id) == 5 || load.isDone());
+                for (int k = 0; k < 20; k++) { // stamped as speaker.mjs does: index at byte 0, send time at byte 4
+                    byte[] pcm = new byte[AudioChunk.BYTES_PER_100_MS];
+                    ByteBuffer.wrap(pcm).order(ByteOrder.LITTLE_ENDIAN).putInt(0, k).putDouble(4, System.currentTimeMillis());
+                    speaker.send(AudioChunk.of(pcm));
+                }
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> speaker.counters().sent() == 20);
+                speaker.end("done");
+                Run run = load.get(40, TimeUnit.SECONDS);
+
+                assertThat(run.exit()).as(run.out() + run.err()).isZero();
+                JsonNode f = new ObjectMapper().readTree(run.lastLine());
+                assertThat(f.get("expected").asLong()).isEqualTo(5 * 20);
+                assertThat(f.get("delivered").asLong()).isEqualTo(5 * 20);
+                assertThat(f.get("gapChunks").asLong()).isZero();
+                assertThat(f.get("disconnects").asLong()).isZero();
+                assertThat(f.get("latencyMs").get("max").asDouble()).isPositive();
+                assertThat(f.get("heapBytesPerListener").isNumber()).isTrue();
+                assertThat(f.get("gatewayInThisJvm").asBoolean()).isFalse();
+                speaker.close();
+            }
+        }
     }
 
     @Test
