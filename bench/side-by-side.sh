@@ -34,10 +34,10 @@ run() { # client N
       --connects-per-minute 1000000 > "$WORK/gateway.log" 2>&1 &
   local gw=$!
   GW_PID=$gw
-  for _ in $(seq 1 100); do grep -q "listening" "$WORK/gateway.log" && break; sleep 0.1; done
+  for _ in $(seq 1 100); do grep -qs "listening" "$WORK/gateway.log" && break; sleep 0.1; done
   node "$WORK/speaker.mjs" "ws://127.0.0.1:$PORT" bench-speaker 15 "$RATE" "$SECONDS_" > "$WORK/speaker.out" &
   local sp=$!
-  for _ in $(seq 1 100); do grep -q sessionId "$WORK/speaker.out" && break; sleep 0.1; done
+  for _ in $(seq 1 100); do grep -qs sessionId "$WORK/speaker.out" && break; sleep 0.1; done
   local id; id=$(head -1 "$WORK/speaker.out" | sed 's/.*"sessionId":"\([^"]*\)".*/\1/')
   local g0; g0=$(cpu_of "$gw")
   local out
@@ -83,7 +83,7 @@ speak() { # client: one speaker alone against a fresh gateway; prints a row, kee
   java -jar "$GATEWAY_JAR" --port "$PORT" > "$WORK/gateway.log" 2>&1 &
   local gw=$!
   GW_PID=$gw
-  for _ in $(seq 1 100); do grep -q "listening" "$WORK/gateway.log" && break; sleep 0.1; done
+  for _ in $(seq 1 100); do grep -qs "listening" "$WORK/gateway.log" && break; sleep 0.1; done
   local sent ticks cpu steady=-
   if [ "$client" = yardstick ]; then
     # the child's CPU, read from this shell's cutime and cstime once it has waited for node
