@@ -1,0 +1,154 @@
+package dev.lectern.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lectern.domain.ConnectionId;
+import dev.lectern.domain.IdToken;
+import dev.lectern.domain.LanguageCode;
+import dev.lectern.domain.message.ServerMessage;
+import dev.lectern.domain.session.ConnectFailure;
+import dev.lectern.domain.session.ConnectRequest;
+import dev.lectern.domain.session.CreateParams;
+import dev.lectern.jetty.JettyTransport;
+import dev.lectern.port.TransportConnection;
+import dev.lectern.port.TransportListener;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The transport on Jetty's core WebSocket layer, against a real Jetty server that sends what the local
+ * gateway never does: pings, which the core layer leaves to the transport (a ping is answered with a pong
+ * carrying the same bytes; the transport before it, on Jetty's listener API, took every frame itself and
+ * so never answered one), and messages in several frames, which the transport gathers up to its limit.
+ */
+class JettyTransportFramesIT {
+    private Server server;
+
+    /** A server endpoint that does {@code onOpen} with each session it gets, and hands over the pongs it hears. */
+    public static final class Peer implements Session.Listener.AutoDemanding {
+        final Consumer<Session> onOpen;
+        final CompletableFuture<String> pong = new CompletableFuture<>();
+        volatile Session session;
+
+        Peer(Consumer<Session> onOpen) {
+            this.onOpen = onOpen;
+        }
+
+        @Override
+        public void onWebSocketOpen(Session opened) {
+            session = opened;
+            onOpen.accept(opened);
+        }
+
+        @Override
+        public void onWebSocketPong(ByteBuffer payload) {
+            pong.complete(StandardCharsets.UTF_8.decode(payload).toString());
+            session.sendText("{\"type\":\"heartbeatAck\",\"timestamp\":7}", Callback.NOOP);
+        }
+    }
+
+    /** What the transport reported for one connection. */
+    static final class Reports implements TransportListener {
+        final CompletableFuture<Void> opened = new CompletableFuture<>();
+        final CompletableFuture<ServerMessage> message = new CompletableFuture<>();
+        final CompletableFuture<Integer> closed = new CompletableFuture<>();
+
+        public void onOpen(ConnectionId id) {
+            opened.complete(null);
+        }
+
+        public void onMessage(ConnectionId id, ServerMessage m) {
+            message.complete(m);
+        }
+
+        public void onMalformed(ConnectionId id, String reason) {
+            message.completeExceptionally(new AssertionError("malformed: " + reason));
+        }
+
+        public void onRefused(ConnectionId id, ConnectFailure failure) {
+            opened.completeExceptionally(new AssertionError("refused: " + failure));
+        }
+
+        public void onClosed(ConnectionId id, int code, String reason) {
+            closed.complete(code);
+        }
+    }
+
+    private URI serve(Peer peer) throws Exception {
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        server.setHandler(WebSocketUpgradeHandler.from(server, container -> container.addMapping("/*", (rq, rs, cb) -> peer)));
+        server.start();
+        return URI.create("ws://127.0.0.1:" + connector.getLocalPort());
+    }
+
+    private static TransportConnection open(JettyTransport transport, Reports reports) throws Exception {
+        TransportConnection connection = transport.open(new ConnectionId(1),
+                new ConnectRequest.CreateSession(CreateParams.of(LanguageCode.of("en")), new IdToken("alice")), reports);
+        reports.opened.get(10, TimeUnit.SECONDS);
+        return connection;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.stop();
+    }
+
+    @Test
+    void aPingIsAnsweredWithItsOwnBytesAndTheConnectionReadsOn() throws Exception {
+        Peer pinger = new Peer(s -> s.sendPing(ByteBuffer.wrap("are-you-there".getBytes(StandardCharsets.UTF_8)), Callback.NOOP));
+        try (JettyTransport transport = JettyTransport.builder(serve(pinger)).build()) {
+            Reports reports = new Reports();
+            TransportConnection connection = open(transport, reports);
+            assertThat(pinger.pong.get(10, TimeUnit.SECONDS)).isEqualTo("are-you-there");
+            assertThat(reports.message.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(ServerMessage.HeartbeatAck.class,
+                    ack -> assertThat(ack.timestamp()).isEqualTo(7L));
+            connection.close(1000, "done");
+        }
+    }
+
+    @Test
+    void aMessageInThreeFramesIsReadAsOne() throws Exception {
+        Peer fragmenter = new Peer(s -> {
+            s.sendPartialText("{\"type\":\"heartbeatAck\",", false, Callback.NOOP);
+            s.sendPartialText("\"timestamp\":", false, Callback.NOOP);
+            s.sendPartialText("9}", true, Callback.NOOP);
+        });
+        try (JettyTransport transport = JettyTransport.builder(serve(fragmenter)).build()) {
+            Reports reports = new Reports();
+            TransportConnection connection = open(transport, reports);
+            assertThat(reports.message.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(ServerMessage.HeartbeatAck.class,
+                    ack -> assertThat(ack.timestamp()).isEqualTo(9L));
+            connection.close(1000, "done");
+        }
+    }
+
+    @Test
+    void aMessageOverTheLimitInSmallFramesClosesWith1009() throws Exception {
+        String part = "x".repeat(600);
+        Peer flooder = new Peer(s -> {
+            s.sendPartialText("{\"type\":\"heartbeatAck\",\"pad\":\"" + part, false, Callback.NOOP);
+            s.sendPartialText(part, false, Callback.NOOP);
+            s.sendPartialText(part + "\"}", true, Callback.NOOP);
+        });
+        try (JettyTransport transport = JettyTransport.builder(serve(flooder)).maxInboundMessageBytes(1024).build()) {
+            Reports reports = new Reports();
+            open(transport, reports);
+            assertThat(reports.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1009);
+            assertThat(reports.message).as("nothing of the message was read").isNotDone();
+        }
+    }
+}
