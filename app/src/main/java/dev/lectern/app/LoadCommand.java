@@ -167,8 +167,7 @@ final class LoadCommand implements Callable<Integer> {
             CompletableFuture.allOf(joined.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
             long heapPerListener = 0;
             if (speaker != null) { // nothing streams yet: a forced collection disturbs nothing
-                System.gc();
-                heapPerListener = listeners == 0 ? 0 : (memory.getHeapMemoryUsage().getUsed() - heapBefore) / listeners;
+                heapPerListener = heapPerListener(memory, heapBefore, listeners);
             }
             long forcedGcCpu = 0;
             Map<String, Long> threadCpuBefore = threadCpu(threads);
@@ -202,8 +201,7 @@ final class LoadCommand implements Callable<Integer> {
                     awaitQuietly(ended, 100);
                 }
                 long cpuBeforeGc = os.getProcessCpuTime();
-                System.gc();
-                heapPerListener = listeners == 0 ? 0 : (memory.getHeapMemoryUsage().getUsed() - heapBefore) / listeners;
+                heapPerListener = heapPerListener(memory, heapBefore, listeners);
                 forcedGcCpu = os.getProcessCpuTime() - cpuBeforeGc;
                 awaitQuietly(ended, Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             }
@@ -241,15 +239,9 @@ final class LoadCommand implements Callable<Integer> {
             f.put("delivered", delivered);
             f.put("gapChunks", gaps);
             f.put("disconnects", disconnects.sum());
-            Map<String, Object> latency = new LinkedHashMap<>();
-            latency.put("p50", ms(pick(all, 0.50)));
-            latency.put("p99", ms(pick(all, 0.99)));
-            latency.put("max", ms(all.length == 0 ? 0 : all[all.length - 1]));
+            Map<String, Object> latency = percentiles(all);
             f.put("latencyMs", latency);
-            Map<String, Object> steadyLatency = new LinkedHashMap<>();
-            steadyLatency.put("p50", ms(pick(steady, 0.50)));
-            steadyLatency.put("p99", ms(pick(steady, 0.99)));
-            steadyLatency.put("max", ms(steady.length == 0 ? 0 : steady[steady.length - 1]));
+            Map<String, Object> steadyLatency = percentiles(steady);
             f.put("secondHalfLatencyMs", steadyLatency);
             f.put("cpuSeconds", Math.round(cpu / 1e6) / 1000.0);
             f.put("cpuMicrosPerChunk", delivered == 0 ? null : Math.round(cpu / 1000.0 / delivered * 10) / 10.0);
@@ -292,6 +284,21 @@ final class LoadCommand implements Callable<Integer> {
                 gateway.close();
             }
         }
+    }
+
+    /** Heap in use after a forced collection, less {@code before}, per listener (0 for none). */
+    private static long heapPerListener(MemoryMXBean memory, long before, int listeners) {
+        System.gc();
+        return listeners == 0 ? 0 : (memory.getHeapMemoryUsage().getUsed() - before) / listeners;
+    }
+
+    /** p50, p99 and max in milliseconds of sorted microseconds. */
+    private static Map<String, Object> percentiles(long[] sorted) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("p50", ms(pick(sorted, 0.50)));
+        out.put("p99", ms(pick(sorted, 0.99)));
+        out.put("max", ms(sorted.length == 0 ? 0 : sorted[sorted.length - 1]));
+        return out;
     }
 
     /** Every listener's figures in one sorted array. */
