@@ -287,10 +287,11 @@ final class GatewayCore {
         conn.connectedAt = now;
         conn.lastFrameAt = now;
         conn.lastHeartbeatAt = now;
-        // The first frame goes out before the connection takes part in fan-out, so nothing overtakes it.
+        // Live (so that faults and a restart reach it) before its first frame goes out: a client may act on
+        // that frame at once. It takes part in fan-out only after, so nothing overtakes the first frame.
+        live.add(conn);
         conn.peer.sendText(new EncodedText(WireCodec.encode(conn.first)), failure -> {});
         conn.open = true;
-        live.add(conn);
         synchronized (conn.timers) {
             for (ScheduledFuture<?> t : new ScheduledFuture<?>[] {
                     later(() -> requestRefresh(conn), settings.refreshAfter().toMillis()),
