@@ -1,5 +1,7 @@
 package dev.lectern.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.lectern.client.LecternListener;
 import dev.lectern.client.ListenerClient;
 import dev.lectern.client.ListenerConfig;
@@ -10,9 +12,12 @@ import dev.lectern.jetty.JettyTransport;
 import dev.lectern.port.AudioSink;
 import dev.lectern.testing.FixedTokenProvider;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
-/** Shrunk timings and client builders shared by the end-to-end tests. */
+/** Shrunk timings, client builders and a certificate shared by the end-to-end tests. */
 final class Fixtures {
     private Fixtures() {}
 
@@ -77,16 +82,29 @@ final class Fixtures {
         for (dev.lectern.domain.event.LecternEvent e : events.events()) {
             if (e instanceof dev.lectern.domain.event.LecternEvent.AudioReceived r) {
                 if (expected >= 0) {
-                    org.assertj.core.api.Assertions.assertThat(r.sequence().value())
+                    assertThat(r.sequence().value())
                             .as("played once, in order, no unreported hole").isEqualTo(expected);
                 }
                 expected = r.sequence().value() + 1;
             } else if (e instanceof dev.lectern.domain.event.LecternEvent.AudioGap g) {
-                org.assertj.core.api.Assertions.assertThat(g.from().value()).as("gap follows what was played").isEqualTo(expected);
+                assertThat(g.from().value()).as("gap follows what was played").isEqualTo(expected);
                 expected = g.to().value() + 1;
                 missed += g.chunks();
             }
         }
         return missed;
+    }
+
+    /** A PKCS12 key store at {@code file} (password {@code changeit}) with a self-signed certificate for localhost and 127.0.0.1. */
+    static Path selfSignedKeyStore(Path file) throws Exception {
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "gateway", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
+                "-keystore", file.toString(), "-storepass", "changeit", "-keypass", "changeit")
+                .redirectErrorStream(true).start();
+        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+        assertThat(Files.size(file)).isPositive();
+        return file;
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lectern.domain.ConnectionId;
 import dev.lectern.domain.IdToken;
 import dev.lectern.domain.LanguageCode;
+import dev.lectern.domain.SessionId;
 import dev.lectern.domain.message.ServerMessage;
 import dev.lectern.domain.session.ConnectFailure;
 import dev.lectern.domain.session.ConnectRequest;
@@ -15,25 +16,39 @@ import dev.lectern.port.TransportListener;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The transport on Jetty's core WebSocket layer, against a real Jetty server that sends what the local
  * gateway never does: pings, which the core layer leaves to the transport (a ping is answered with a pong
  * carrying the same bytes; the transport before it, on Jetty's listener API, took every frame itself and
- * so never answered one), and messages in several frames, which the transport gathers up to its limit.
+ * so never answered one), and messages in several frames, which the transport gathers up to its limit;
+ * and where frames are read: on the selector's own thread, over ws and over wss.
  */
 class JettyTransportFramesIT {
+    private static final int MESSAGES_EACH = 20;
     private Server server;
+
+    @TempDir
+    Path dir;
 
     /** A server endpoint that does {@code onOpen} with each session it gets, and hands over the pongs it hears. */
     public static final class Peer implements Session.Listener.AutoDemanding {
@@ -85,14 +100,84 @@ class JettyTransportFramesIT {
         }
     }
 
+    /** Counts the connections opened and the messages of all of them, and notes each thread that delivered one. */
+    static final class Deliveries implements TransportListener {
+        final CountDownLatch opened;
+        final CountDownLatch messages;
+        final Set<String> threads = ConcurrentHashMap.newKeySet();
+
+        Deliveries(int connections, int expected) {
+            opened = new CountDownLatch(connections);
+            messages = new CountDownLatch(expected);
+        }
+
+        public void onOpen(ConnectionId id) {
+            opened.countDown();
+        }
+
+        public void onMessage(ConnectionId id, ServerMessage m) {
+            threads.add(Thread.currentThread().getName());
+            messages.countDown();
+        }
+
+        public void onMalformed(ConnectionId id, String reason) {}
+
+        public void onRefused(ConnectionId id, ConnectFailure failure) {}
+
+        public void onClosed(ConnectionId id, int code, String reason) {}
+    }
+
     private URI serve(Peer peer) throws Exception {
+        return serve(peer, null);
+    }
+
+    /** Serves {@code peer} over ws, or over wss with the certificate in {@code keyStore}. */
+    private URI serve(Peer peer, Path keyStore) throws Exception {
         server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        ServerConnector connector;
+        if (keyStore == null) {
+            connector = new ServerConnector(server);
+        } else {
+            SslContextFactory.Server tls = new SslContextFactory.Server();
+            tls.setKeyStorePath(keyStore.toString());
+            tls.setKeyStorePassword("changeit");
+            connector = new ServerConnector(server, tls);
+        }
         connector.setHost("127.0.0.1");
         server.addConnector(connector);
         server.setHandler(WebSocketUpgradeHandler.from(server, container -> container.addMapping("/*", (rq, rs, cb) -> peer)));
         server.start();
-        return URI.create("ws://127.0.0.1:" + connector.getLocalPort());
+        return URI.create((keyStore == null ? "ws" : "wss") + "://127.0.0.1:" + connector.getLocalPort());
+    }
+
+    /**
+     * Opens {@code count} connections on {@code transport} to {@code server}'s peer; once all are open, the
+     * server sends {@link #MESSAGES_EACH} messages at once on each. Returns the names of the threads that
+     * delivered them. (Frames that come with the upgrade's response are read by the thread that handles the
+     * response, so the messages go out only once every connection is open.)
+     */
+    private static Set<String> deliveringThreads(JettyTransport transport, List<Session> sessions, int count) throws Exception {
+        Deliveries deliveries = new Deliveries(count, count * MESSAGES_EACH);
+        List<TransportConnection> connections = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            connections.add(transport.open(new ConnectionId(i + 1),
+                    new ConnectRequest.JoinSession(SessionId.of("golden-eagle-427"), LanguageCode.of("es")), deliveries));
+        }
+        assertThat(deliveries.opened.await(30, TimeUnit.SECONDS)).as("every connection opened").isTrue();
+        assertThat(sessions).hasSize(count);
+        for (Session session : sessions) {
+            for (int i = 0; i < MESSAGES_EACH; i++) {
+                session.sendText("{\"type\":\"heartbeatAck\",\"timestamp\":" + i + "}", Callback.NOOP);
+            }
+        }
+        assertThat(deliveries.messages.await(30, TimeUnit.SECONDS)).as("every message arrived").isTrue();
+        connections.forEach(c -> c.close(1000, "done"));
+        return deliveries.threads;
+    }
+
+    /** The selectors of the shared client: one per two cores (see JettyClients.SELECTORS). */
+    private static int selectors() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     private static TransportConnection open(JettyTransport transport, Reports reports) throws Exception {
@@ -149,6 +234,28 @@ class JettyTransportFramesIT {
             open(transport, reports);
             assertThat(reports.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1009);
             assertThat(reports.message).as("nothing of the message was read").isNotDone();
+        }
+    }
+
+    @Test
+    void framesOfManyConnectionsAreReadOnTheSelectorsOwnThread() throws Exception {
+        List<Session> sessions = new CopyOnWriteArrayList<>();
+        try (JettyTransport transport = JettyTransport.builder(serve(new Peer(sessions::add))).build()) {
+            Set<String> threads = deliveringThreads(transport, sessions, 30);
+            assertThat(threads).as("600 messages of 30 connections, read with no hand-off to another thread")
+                    .hasSizeLessThanOrEqualTo(selectors());
+        }
+    }
+
+    @Test
+    void framesOverTlsAreReadOnTheSelectorsOwnThreadToo() throws Exception {
+        Path keyStore = Fixtures.selfSignedKeyStore(dir.resolve("server.p12"));
+        List<Session> sessions = new CopyOnWriteArrayList<>();
+        try (JettyTransport transport = JettyTransport.builder(serve(new Peer(sessions::add), keyStore))
+                .trustStore(keyStore, "changeit").build()) {
+            Set<String> threads = deliveringThreads(transport, sessions, 30);
+            assertThat(threads).as("600 messages of 30 connections over wss, read with no hand-off to another thread")
+                    .hasSizeLessThanOrEqualTo(selectors());
         }
     }
 }

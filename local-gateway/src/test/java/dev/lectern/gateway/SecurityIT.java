@@ -30,15 +30,7 @@ class SecurityIT {
 
     @BeforeAll
     static void selfSignedCertificate() throws Exception {
-        keyStore = dir.resolve("gateway.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "gateway", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
-                "-keystore", keyStore.toString(), "-storepass", "changeit", "-keypass", "changeit")
-                .redirectErrorStream(true).start();
-        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
-        assertThat(Files.size(keyStore)).isPositive();
+        keyStore = Fixtures.selfSignedKeyStore(dir.resolve("gateway.p12"));
     }
 
     @Test
