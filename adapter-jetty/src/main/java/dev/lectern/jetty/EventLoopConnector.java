@@ -70,14 +70,16 @@ final class EventLoopConnector extends ClientConnector {
 
         // Only one read is ever pending on an end point (Jetty's FillInterest refuses a second), so the
         // fields are written by one thread at a time, each write before the registration that publishes it.
+        // Once upgraded, a connection registers the same callback for every frame: the first test answers.
         private Callback onSelector(Callback callback) {
+            if (callback == given) {
+                return nonBlocking;
+            }
             if (!carriesWebSocket()) {
                 return callback;
             }
-            if (callback != given) {
-                nonBlocking = new NonBlockingRead(callback);
-                given = callback;
-            }
+            nonBlocking = new NonBlockingRead(callback);
+            given = callback;
             return nonBlocking;
         }
     }

@@ -20,10 +20,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.Server;
@@ -156,7 +157,7 @@ class JettyTransportFramesIT {
      * delivered them. (Frames that come with the upgrade's response are read by the thread that handles the
      * response, so the messages go out only once every connection is open.)
      */
-    private static Set<String> deliveringThreads(JettyTransport transport, List<Session> sessions, int count) throws Exception {
+    private static Set<String> deliveringThreads(JettyTransport transport, BlockingQueue<Session> sessions, int count) throws Exception {
         Deliveries deliveries = new Deliveries(count, count * MESSAGES_EACH);
         List<TransportConnection> connections = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -164,8 +165,13 @@ class JettyTransportFramesIT {
                     new ConnectRequest.JoinSession(SessionId.of("golden-eagle-427"), LanguageCode.of("es")), deliveries));
         }
         assertThat(deliveries.opened.await(30, TimeUnit.SECONDS)).as("every connection opened").isTrue();
-        assertThat(sessions).hasSize(count);
-        for (Session session : sessions) {
+        List<Session> opened = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Session session = sessions.poll(30, TimeUnit.SECONDS); // the server's side may open just after the client's
+            assertThat(session).as("the server's side of connection %d", i + 1).isNotNull();
+            opened.add(session);
+        }
+        for (Session session : opened) {
             for (int i = 0; i < MESSAGES_EACH; i++) {
                 session.sendText("{\"type\":\"heartbeatAck\",\"timestamp\":" + i + "}", Callback.NOOP);
             }
@@ -239,7 +245,7 @@ class JettyTransportFramesIT {
 
     @Test
     void framesOfManyConnectionsAreReadOnTheSelectorsOwnThread() throws Exception {
-        List<Session> sessions = new CopyOnWriteArrayList<>();
+        BlockingQueue<Session> sessions = new LinkedBlockingQueue<>();
         try (JettyTransport transport = JettyTransport.builder(serve(new Peer(sessions::add))).build()) {
             Set<String> threads = deliveringThreads(transport, sessions, 30);
             assertThat(threads).as("600 messages of 30 connections, read with no hand-off to another thread")
@@ -250,7 +256,7 @@ class JettyTransportFramesIT {
     @Test
     void framesOverTlsAreReadOnTheSelectorsOwnThreadToo() throws Exception {
         Path keyStore = Fixtures.selfSignedKeyStore(dir.resolve("server.p12"));
-        List<Session> sessions = new CopyOnWriteArrayList<>();
+        BlockingQueue<Session> sessions = new LinkedBlockingQueue<>();
         try (JettyTransport transport = JettyTransport.builder(serve(new Peer(sessions::add), keyStore))
                 .trustStore(keyStore, "changeit").build()) {
             Set<String> threads = deliveringThreads(transport, sessions, 30);

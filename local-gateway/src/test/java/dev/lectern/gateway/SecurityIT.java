@@ -14,7 +14,6 @@ import dev.lectern.port.AudioSink;
 import dev.lectern.testing.FixedTokenProvider;
 import dev.lectern.testing.RecordingListener;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
