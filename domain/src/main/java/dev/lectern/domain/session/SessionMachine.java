@@ -46,10 +46,25 @@ public final class SessionMachine {
     private static final Set<String> LANGUAGE_REJECTIONS =
             Set.of("UNSUPPORTED_LANGUAGE", "INVALID_LANGUAGE", "INVALID_PARAMETER", "MISSING_PARAMETER");
 
-    /** How often a listener checks that audio still flows. */
+    /** How often a listener checks that audio still flows, once it has been silent long enough to matter. */
     static final Duration AUDIO_WATCH_PERIOD = Duration.ofMillis(500);
 
     private SessionMachine() {}
+
+    /**
+     * When a listener next looks at its audio. While audio flows, not before the silence could first
+     * matter (the stall timeout, or the heartbeat interval if that is shorter): a steady stream then costs
+     * one wake-up per stall timeout rather than one per {@link #AUDIO_WATCH_PERIOD} (at 500 listeners, 1,000
+     * timer steps a second), and a stall is seen at its deadline, not up to a period after it. Once silent
+     * that long, or before any audio, every period as before.
+     */
+    private static Duration nextAudioWatch(Link link, SessionSettings settings, long silentFor) {
+        long threshold = Math.min(settings.audioStallTimeout().toMillis(), settings.heartbeatInterval().toMillis());
+        if (link.lastAudioAt() < 0 || silentFor >= threshold) {
+            return AUDIO_WATCH_PERIOD;
+        }
+        return Duration.ofMillis(threshold - silentFor);
+    }
 
     /** At most two heartbeats go out in this window: the service allows 2 a minute at 30-second intervals. */
     static long heartbeatWindow(SessionSettings settings) {
@@ -492,9 +507,9 @@ public final class SessionMachine {
                     return connectedState(ctx, link.heartbeatSent(now).heartbeatDue(now + next), cand);
                 }
                 case AUDIO_WATCH -> {
-                    emit(new Effect.StartTimer(TimerKey.AUDIO_WATCH, AUDIO_WATCH_PERIOD));
                     long silentFor = now - link.lastAudioAt();
                     long interval = settings.heartbeatInterval().toMillis();
+                    emit(new Effect.StartTimer(TimerKey.AUDIO_WATCH, nextAudioWatch(link, settings, silentFor)));
                     if (!ctx.speaker() && link.lastAudioAt() >= 0 && silentFor >= interval && link.heartbeatSentAt() >= 0) {
                         // Audio has stopped for good (a pause, a silent speaker): back to a heartbeat every
                         // interval, so an idle link is found as fast as any other.

@@ -26,6 +26,7 @@ final class Harness {
     final Map<ConnectionId, ConnectRequest> requests = new LinkedHashMap<>();
     final Map<TimerKey, Long> timers = new EnumMap<>(TimerKey.class);
     final Map<TimerKey, Duration> timerDelays = new EnumMap<>(TimerKey.class);
+    final Map<TimerKey, Integer> timersFired = new EnumMap<>(TimerKey.class);
     int tokenRequests;
     boolean tokenPending;
     boolean lastTokenForced;
@@ -122,6 +123,7 @@ final class Harness {
             throw new AssertionError("timer " + key + " is not running; running: " + timers.keySet());
         }
         now = Math.max(now, due);
+        timersFired.merge(key, 1, Integer::sum);
         return step(new Input.TimerFired(key));
     }
 

@@ -352,6 +352,28 @@ class SessionMachineTest {
         }
 
         @Test
+        void whileAudioFlowsTheWatchWakesOncePerStallTimeoutAndStillCatchesTheStallAtItsDeadline() {
+            Harness h = activeListener();
+            h.answerHeartbeats = true;
+            for (int i = 0; i < 100; i++) { // 10 s of audio
+                h.advance(Duration.ofMillis(100));
+                h.step(new Input.Received(h.lastOpened(), audio(i)));
+            }
+            long stall = h.state.context().settings().audioStallTimeout().toMillis();
+            assertThat(h.timersFired.getOrDefault(TimerKey.AUDIO_WATCH, 0))
+                    .as("audio checks in 10 s of a steady stream, stall timeout %d ms", stall)
+                    .isBetween(1, (int) (10_000 / stall) + 1);
+            h.answerHeartbeats = false; // silence from here, without a pause
+            long lastAudio = h.now;
+            int sentBefore = h.sent(ClientMessage.Heartbeat.class).size();
+            while (h.sent(ClientMessage.Heartbeat.class).size() == sentBefore && h.now - lastAudio < 10_000) {
+                h.advance(Duration.ofMillis(10));
+            }
+            assertThat(h.now - lastAudio).as("the probe goes out when the silence reaches the stall timeout")
+                    .isBetween(stall, stall + 10);
+        }
+
+        @Test
         void aPauseIsNotAStall() {
             Harness h = activeListener();
             h.answerHeartbeats = true;
