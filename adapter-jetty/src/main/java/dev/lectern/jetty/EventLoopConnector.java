@@ -41,9 +41,8 @@ final class EventLoopConnector extends ClientConnector {
 
     /** A TCP end point that marks the read callback of an upgraded WebSocket connection as non-blocking. */
     static final class EventLoopEndPoint extends SocketChannelEndPoint {
-        /** The connection's own read callback, and the non-blocking one standing for it (it is always the same). */
-        private Callback given;
-        private Callback nonBlocking;
+        /** The upgraded connection's read callback, declared non-blocking (it registers the same one each time). */
+        private NonBlockingRead nonBlocking;
 
         EventLoopEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler) {
             super(channel, selector, key, scheduler);
@@ -60,7 +59,7 @@ final class EventLoopConnector extends ClientConnector {
         }
 
         /** Whether this end point carries an upgraded WebSocket connection, directly or inside TLS. */
-        boolean carriesWebSocket() {
+        private boolean carriesWebSocket() {
             Connection connection = getConnection();
             if (connection instanceof SslConnection tls) {
                 connection = tls.getSslEndPoint().getConnection();
@@ -68,18 +67,18 @@ final class EventLoopConnector extends ClientConnector {
             return connection instanceof WebSocketConnection;
         }
 
-        // Only one read is ever pending on an end point (Jetty's FillInterest refuses a second), so the
-        // fields are written by one thread at a time, each write before the registration that publishes it.
-        // Once upgraded, a connection registers the same callback for every frame: the first test answers.
+        // Only one read is ever pending on an end point (Jetty's FillInterest refuses a second), so the field
+        // is written by one thread at a time, before the registration that publishes it. Once upgraded, a
+        // connection registers the same callback for every frame: the first test answers.
         private Callback onSelector(Callback callback) {
-            if (callback == given) {
-                return nonBlocking;
+            NonBlockingRead known = nonBlocking;
+            if (known != null && known.read() == callback) {
+                return known;
             }
             if (!carriesWebSocket()) {
                 return callback;
             }
             nonBlocking = new NonBlockingRead(callback);
-            given = callback;
             return nonBlocking;
         }
     }
