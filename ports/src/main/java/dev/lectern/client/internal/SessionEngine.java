@@ -186,42 +186,88 @@ public final class SessionEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Carries out one effect through its kind's handler. A table rather than an {@code instanceof} chain: the
+     * JIT compiled the chain as one method with every kind's path inlined into it (13 KB of bytecode, the
+     * host's sink among it), and threw all of it away, to compile again for a second or more of a core, each
+     * time a path it had not seen yet was first taken: the first audio, the first heartbeat, a branch in the
+     * sink. Called through the table, each handler is compiled on its own, and a late first makes only its
+     * own small one recompile (docs/performance.md has the profile).
+     */
     private void run(Effect effect) {
-        if (effect instanceof Effect.Transmit transmit) {
-            transmit(transmit);
-        } else if (effect instanceof Effect.Notify notify) {
-            if (notify.event() instanceof LecternEvent.AudioGap gap) {
-                sink.gap(Duration.ofMillis(gap.chunks() * lastChunkMillis));
+        HANDLERS.get(effect.getClass()).run(this, effect);
+    }
+
+    /** Carries out one kind of effect. */
+    @FunctionalInterface
+    private interface Handler {
+        void run(SessionEngine engine, Effect effect);
+    }
+
+    private static final ClassValue<Handler> HANDLERS = new ClassValue<>() {
+        @Override
+        protected Handler computeValue(Class<?> kind) {
+            if (kind == Effect.Play.class) {
+                return (engine, effect) -> engine.play((Effect.Play) effect);
+            } else if (kind == Effect.Transmit.class) {
+                return (engine, effect) -> engine.transmit((Effect.Transmit) effect);
+            } else if (kind == Effect.Notify.class) {
+                return (engine, effect) -> engine.notify((Effect.Notify) effect);
+            } else if (kind == Effect.StartTimer.class) {
+                return (engine, effect) -> engine.startTimer(((Effect.StartTimer) effect).key(), ((Effect.StartTimer) effect).delay());
+            } else if (kind == Effect.CancelTimer.class) {
+                return (engine, effect) -> engine.cancelTimer(((Effect.CancelTimer) effect).key());
+            } else if (kind == Effect.CancelAllTimers.class) {
+                return (engine, effect) -> engine.cancelAllTimers();
+            } else if (kind == Effect.Open.class) {
+                return (engine, effect) -> engine.open((Effect.Open) effect);
+            } else if (kind == Effect.Close.class) {
+                return (engine, effect) -> engine.close((Effect.Close) effect);
+            } else if (kind == Effect.Abort.class) {
+                return (engine, effect) -> engine.abort((Effect.Abort) effect);
+            } else if (kind == Effect.FetchToken.class) {
+                return (engine, effect) -> engine.fetchToken(((Effect.FetchToken) effect).forceRenew());
             }
-            tap.accept(notify.event());
-            events.dispatch(notify.event());
-        } else if (effect instanceof Effect.Play play) {
-            lastChunkMillis = Math.max(1, play.audio().duration().toMillis());
-            sink.play(play.sequence(), play.audio());
-        } else if (effect instanceof Effect.StartTimer start) {
-            startTimer(start.key(), start.delay());
-        } else if (effect instanceof Effect.CancelTimer cancel) {
-            cancelTimer(cancel.key());
-        } else if (effect instanceof Effect.CancelAllTimers) {
-            for (TimerKey key : List.copyOf(timers.keySet())) {
-                cancelTimer(key);
-            }
-        } else if (effect instanceof Effect.Open open) {
-            connections.put(open.id(), transport.open(open.id(), open.request(), transportListener));
-        } else if (effect instanceof Effect.Close close) {
-            TransportConnection connection = connections.get(close.id());
-            if (connection != null) {
-                closing.add(close.id());
-                connection.close(close.code(), close.reason());
-            }
-        } else if (effect instanceof Effect.Abort abort) {
-            TransportConnection connection = connections.remove(abort.id());
-            closing.remove(abort.id());
-            if (connection != null) {
-                connection.abort();
-            }
-        } else if (effect instanceof Effect.FetchToken fetch) {
-            fetchToken(fetch.forceRenew());
+            throw new IllegalArgumentException("No handler for effect " + kind.getName());
+        }
+    };
+
+    private void play(Effect.Play play) {
+        lastChunkMillis = Math.max(1, play.audio().duration().toMillis());
+        sink.play(play.sequence(), play.audio());
+    }
+
+    private void notify(Effect.Notify notify) {
+        if (notify.event() instanceof LecternEvent.AudioGap gap) {
+            sink.gap(Duration.ofMillis(gap.chunks() * lastChunkMillis));
+        }
+        tap.accept(notify.event());
+        events.dispatch(notify.event());
+    }
+
+    private void cancelAllTimers() {
+        for (TimerKey key : List.copyOf(timers.keySet())) {
+            cancelTimer(key);
+        }
+    }
+
+    private void open(Effect.Open open) {
+        connections.put(open.id(), transport.open(open.id(), open.request(), transportListener));
+    }
+
+    private void close(Effect.Close close) {
+        TransportConnection connection = connections.get(close.id());
+        if (connection != null) {
+            closing.add(close.id());
+            connection.close(close.code(), close.reason());
+        }
+    }
+
+    private void abort(Effect.Abort abort) {
+        TransportConnection connection = connections.remove(abort.id());
+        closing.remove(abort.id());
+        if (connection != null) {
+            connection.abort();
         }
     }
 
@@ -284,9 +330,7 @@ public final class SessionEngine implements AutoCloseable {
      * handshake; the transport bounds that with its own close timeout.
      */
     private void release() {
-        for (TimerKey key : List.copyOf(timers.keySet())) {
-            cancelTimer(key);
-        }
+        cancelAllTimers();
         for (Map.Entry<ConnectionId, TransportConnection> entry : List.copyOf(connections.entrySet())) {
             if (!closing.contains(entry.getKey())) {
                 connections.remove(entry.getKey());
