@@ -130,26 +130,24 @@ final class LoadCommand implements Callable<Integer> {
             threads.resetPeakThreadCount();
             long[][] latencies = new long[listeners][];
             int[] counts = new int[listeners];
-            long[][] steadyLatencies = new long[listeners][]; // of the second half's chunks, after the warm-up
-            int[] steadyCounts = new int[listeners];
+            // each latency's chunk index, to pick the second half's chunks (after the warm-up) once the run is over:
+            // a branch on it in the sink would first be taken halfway and make the JIT recompile mid-run
+            int[][] chunkOf = new int[listeners][];
             LongAdder disconnects = new LongAdder();
             List<ListenerClient> clients = new ArrayList<>();
             List<CompletableFuture<?>> joined = new ArrayList<>();
             for (int i = 0; i < listeners; i++) {
                 int me = i;
                 latencies[i] = new long[expected + 16];
-                steadyLatencies[i] = new long[expected + 16];
+                chunkOf[i] = new int[expected + 16];
                 byte[] stamp = new byte[12];
                 AudioSink sink = (SequenceNumber seq, AudioChunk audio) -> {
                     if (audio.sizeInBytes() >= 12 && counts[me] < latencies[me].length) {
                         audio.copyTo(0, stamp, 0, 12);
                         ByteBuffer fields = ByteBuffer.wrap(stamp).order(ByteOrder.LITTLE_ENDIAN);
                         long latency = Math.round((System.currentTimeMillis() - fields.getDouble(4)) * 1000);
+                        chunkOf[me][counts[me]] = fields.getInt(0); // the chunk's index, which both speakers write at byte 0
                         latencies[me][counts[me]++] = latency;
-                        long chunk = fields.getInt(0) & 0xffffffffL; // the chunk's index, which both speakers write at byte 0
-                        if (chunk >= expected / 2 && steadyCounts[me] < steadyLatencies[me].length) {
-                            steadyLatencies[me][steadyCounts[me]++] = latency;
-                        }
                     }
                 };
                 LecternListener watch = new LecternListener() { // latency is read in the sink: no audio events needed
@@ -226,7 +224,7 @@ final class LoadCommand implements Callable<Integer> {
             }
             long sent = speaker == null ? -1 : speaker.counters().sent();
             long[] all = sorted(latencies, counts);
-            long[] steady = sorted(steadyLatencies, steadyCounts);
+            long[] steady = secondHalf(latencies, counts, chunkOf, expected / 2);
             if (speaker != null) {
                 speaker.close();
             }
@@ -302,6 +300,21 @@ final class LoadCommand implements Callable<Integer> {
     }
 
     /** Every listener's figures in one sorted array. */
+    /** The latencies of chunks from index {@code from} on (indices read as unsigned), sorted. */
+    private static long[] secondHalf(long[][] perListener, int[] counts, int[][] chunkOf, int from) {
+        long[][] kept = new long[perListener.length][];
+        int[] keptCounts = new int[perListener.length];
+        for (int i = 0; i < perListener.length; i++) {
+            kept[i] = new long[counts[i]];
+            for (int k = 0; k < counts[i]; k++) {
+                if (Integer.toUnsignedLong(chunkOf[i][k]) >= from) {
+                    kept[i][keptCounts[i]++] = perListener[i][k];
+                }
+            }
+        }
+        return sorted(kept, keptCounts);
+    }
+
     private static long[] sorted(long[][] perListener, int[] counts) {
         int n = 0;
         for (int c : counts) {
