@@ -198,6 +198,15 @@ public final class SessionEngine implements AutoCloseable {
         HANDLERS.get(effect.getClass()).run(this, effect);
     }
 
+    /** Whether effects of {@code kind} have a handler: every kind {@link Effect} permits must have one. */
+    static boolean handles(Class<?> kind) {
+        try {
+            return HANDLERS.get(kind) != null;
+        } catch (IllegalArgumentException none) {
+            return false;
+        }
+    }
+
     /** Carries out one kind of effect. */
     @FunctionalInterface
     private interface Handler {
