@@ -299,7 +299,6 @@ final class LoadCommand implements Callable<Integer> {
         return out;
     }
 
-    /** Every listener's figures in one sorted array. */
     /** The latencies of chunks from index {@code from} on (indices read as unsigned), sorted. */
     private static long[] secondHalf(long[][] perListener, int[] counts, int[][] chunkOf, int from) {
         long[][] kept = new long[perListener.length][];
@@ -315,6 +314,7 @@ final class LoadCommand implements Callable<Integer> {
         return sorted(kept, keptCounts);
     }
 
+    /** Every listener's figures in one sorted array. */
     private static long[] sorted(long[][] perListener, int[] counts) {
         int n = 0;
         for (int c : counts) {

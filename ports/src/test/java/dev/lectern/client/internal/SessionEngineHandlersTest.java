@@ -10,7 +10,7 @@ class SessionEngineHandlersTest {
 
     @Test
     void everyKindOfEffectHasAHandler() {
-        assertThat(Effect.class.getPermittedSubclasses()).hasSize(10)
+        assertThat(Effect.class.getPermittedSubclasses()).isNotEmpty()
                 .allSatisfy(kind -> assertThat(SessionEngine.handles(kind)).as(kind.getName()).isTrue());
     }
 
