@@ -25,17 +25,11 @@ final class JettyClients {
     private static final Logger log = LoggerFactory.getLogger(JettyClients.class);
     /** API Gateway's largest frame (32 KB) and its header, with room to spare. */
     static final int INPUT_BUFFER_BYTES = 40 * 1024;
-    /**
-     * Selector threads, which also read every upgraded connection ({@link EventLoopConnector}): one per two
-     * cores. On two cores, with the gateway on the same machine, one selector used 35-39 us of CPU a frame
-     * and two 45 us (500 listeners, after the warm-up).
-     */
-    static final int SELECTORS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     private static final Map<Settings, Shared> CLIENTS = new HashMap<>();
     private static final AtomicInteger STARTED = new AtomicInteger();
 
     /** What distinguishes one shared client from another. */
-    record Settings(Path trustStore, String trustStorePassword, int maxInboundMessageBytes) {}
+    record Settings(Path trustStore, String trustStorePassword, int maxInboundMessageBytes, int selectors) {}
 
     /** A started client and the settings every connection it opens gets. */
     record Client(WebSocketCoreClient core, Configuration.ConfigurationCustomizer configuration) {}
@@ -91,14 +85,16 @@ final class JettyClients {
         }
         String name = "lectern-jetty-client-" + STARTED.incrementAndGet();
         ClientConnector connector = new EventLoopConnector();
-        connector.setSelectors(SELECTORS);
+        // the selector threads also read every upgraded connection (EventLoopConnector)
+        connector.setSelectors(settings.selectors());
         connector.setSslContextFactory(tls);
         // Two threads a core: the selectors, which read the frames themselves, and the handshakes, closes and
         // completions of writes that could not finish at once; few enough that under load the JIT compiler
         // still gets the CPU to compile the receive path (32 runnable threads on 2 cores starved it for 13 s,
         // and the hot loops ran interpreted meanwhile).
         int cores = Runtime.getRuntime().availableProcessors();
-        QueuedThreadPool threads = new QueuedThreadPool(Math.max(4, 2 * cores), 2);
+        // (and at least two beyond the selectors, each of which holds a thread for good)
+        QueuedThreadPool threads = new QueuedThreadPool(Math.max(Math.max(4, 2 * cores), settings.selectors() + 2), 2);
         threads.setName(name);
         threads.setDaemon(true);
         connector.setExecutor(threads);

@@ -86,6 +86,10 @@ final class LoadCommand implements Callable<Integer> {
             + "included), as the Node.js yardstick does, instead of the streaming only.")
     boolean wholeProcessCpu;
 
+    @Option(names = "--selector-threads", paramLabel = "N",
+            description = "Threads that read the listeners' connections (default: one per two cores).")
+    Integer selectorThreads;
+
     @Option(names = "--json", description = "End standard output with one line of JSON: the figures.")
     boolean json;
 
@@ -114,7 +118,11 @@ final class LoadCommand implements Callable<Integer> {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        try (JettyTransport transport = JettyTransport.builder(url).build()) {
+        JettyTransport.Builder transportBuilder = JettyTransport.builder(url);
+        if (selectorThreads != null) {
+            transportBuilder.selectorThreads(selectorThreads);
+        }
+        try (JettyTransport transport = transportBuilder.build()) {
             SpeakerClient speaker = null;
             SessionId id;
             if (session == null) {

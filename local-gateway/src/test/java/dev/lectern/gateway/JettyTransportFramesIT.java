@@ -181,9 +181,9 @@ class JettyTransportFramesIT {
         return deliveries.threads;
     }
 
-    /** The selectors of the shared client: one per two cores (see JettyClients.SELECTORS). */
+    /** The selectors of the shared client by default: one per two cores. */
     private static int selectors() {
-        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        return JettyTransport.DEFAULT_SELECTOR_THREADS;
     }
 
     private static TransportConnection open(JettyTransport transport, Reports reports) throws Exception {
@@ -250,6 +250,15 @@ class JettyTransportFramesIT {
             Set<String> threads = deliveringThreads(transport, sessions, 30);
             assertThat(threads).as("600 messages of 30 connections, read with no hand-off to another thread")
                     .hasSizeLessThanOrEqualTo(selectors());
+        }
+    }
+
+    @Test
+    void aTransportWithThreeSelectorThreadsReadsItsConnectionsOnThree() throws Exception {
+        BlockingQueue<Session> sessions = new LinkedBlockingQueue<>();
+        try (JettyTransport transport = JettyTransport.builder(serve(new Peer(sessions::add))).selectorThreads(3).build()) {
+            Set<String> threads = deliveringThreads(transport, sessions, 30);
+            assertThat(threads).as("600 messages of 30 connections, shared out among three selectors").hasSize(3);
         }
     }
 
