@@ -39,10 +39,10 @@ import org.slf4j.LoggerFactory;
  * is sent. A refused upgrade surfaces as a {@link ConnectFailure} with its HTTP status, the error code and
  * message of the JSON body, and {@code Retry-After}. Nothing it logs or throws carries a token.
  *
- * <p>Upgraded connections are read on the shared client's selector threads, one per two cores unless
- * {@link Builder#selectorThreads} says otherwise, with no
- * hand-off per frame ({@link EventLoopConnector}): the listener's {@code onMessage} runs there, and through
- * it the client's step and its sink, none of which may block.
+ * <p>Upgraded connections are read on the shared client's selector threads (one per two cores unless
+ * {@link Builder#selectorThreads} says otherwise) with no hand-off per frame ({@link EventLoopConnector}):
+ * the listener's {@code onMessage} runs there, and through it the client's step and its sink, none of
+ * which may block.
  *
  * <p>Close the transport once every client using it has terminated: the last transport closed on a
  * shared Jetty client stops it, so no Jetty thread outlives the transports (a host that redeploys, such

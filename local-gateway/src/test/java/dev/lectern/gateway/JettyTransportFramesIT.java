@@ -181,11 +181,6 @@ class JettyTransportFramesIT {
         return deliveries.threads;
     }
 
-    /** The selectors of the shared client by default: one per two cores. */
-    private static int selectors() {
-        return JettyTransport.DEFAULT_SELECTOR_THREADS;
-    }
-
     private static TransportConnection open(JettyTransport transport, Reports reports) throws Exception {
         TransportConnection connection = transport.open(new ConnectionId(1),
                 new ConnectRequest.CreateSession(CreateParams.of(LanguageCode.of("en")), new IdToken("alice")), reports);
@@ -249,7 +244,7 @@ class JettyTransportFramesIT {
         try (JettyTransport transport = JettyTransport.builder(serve(new Peer(sessions::add))).build()) {
             Set<String> threads = deliveringThreads(transport, sessions, 30);
             assertThat(threads).as("600 messages of 30 connections, read with no hand-off to another thread")
-                    .hasSizeLessThanOrEqualTo(selectors());
+                    .hasSizeLessThanOrEqualTo(JettyTransport.DEFAULT_SELECTOR_THREADS);
         }
     }
 
@@ -270,7 +265,7 @@ class JettyTransportFramesIT {
                 .trustStore(keyStore, "changeit").build()) {
             Set<String> threads = deliveringThreads(transport, sessions, 30);
             assertThat(threads).as("600 messages of 30 connections over wss, read with no hand-off to another thread")
-                    .hasSizeLessThanOrEqualTo(selectors());
+                    .hasSizeLessThanOrEqualTo(JettyTransport.DEFAULT_SELECTOR_THREADS);
         }
     }
 }
