@@ -289,9 +289,16 @@ final class GatewayCore {
         conn.lastHeartbeatAt = now;
         // Live (so that faults and a restart reach it) before its first frame goes out: a client may act on
         // that frame at once. It takes part in fan-out only after, so nothing overtakes the first frame.
+        // Both under the session's lock, which a fan-out holds from its first listener to its last: a chunk
+        // is then sent either before the first frame (to the refreshing listener's old connection, ahead of
+        // the close the client sends there once the first frame is in) or to this connection too. Without
+        // it a fan-out could pass this connection over just before it opened, and reach the old one only
+        // after the client, already switched, had closed it: that chunk was lost (seen under CPU load).
         live.add(conn);
-        conn.peer.sendText(new EncodedText(WireCodec.encode(conn.first)), failure -> {});
-        conn.open = true;
+        synchronized (conn.session) {
+            conn.peer.sendText(new EncodedText(WireCodec.encode(conn.first)), failure -> {});
+            conn.open = true;
+        }
         synchronized (conn.timers) {
             for (ScheduledFuture<?> t : new ScheduledFuture<?>[] {
                     later(() -> requestRefresh(conn), settings.refreshAfter().toMillis()),
