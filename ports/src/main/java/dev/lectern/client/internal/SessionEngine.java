@@ -195,16 +195,16 @@ public final class SessionEngine implements AutoCloseable {
      * own small one recompile (docs/performance.md has the profile).
      */
     private void run(Effect effect) {
-        HANDLERS.get(effect.getClass()).run(this, effect);
+        Handler handler = HANDLERS.get(effect.getClass());
+        if (handler == null) {
+            throw new IllegalArgumentException("No handler for effect " + effect.getClass().getName());
+        }
+        handler.run(this, effect);
     }
 
     /** Whether effects of {@code kind} have a handler: every kind {@link Effect} permits must have one. */
     static boolean handles(Class<?> kind) {
-        try {
-            return HANDLERS.get(kind) != null;
-        } catch (IllegalArgumentException none) {
-            return false;
-        }
+        return HANDLERS.containsKey(kind);
     }
 
     /** Carries out one kind of effect. */
@@ -213,33 +213,17 @@ public final class SessionEngine implements AutoCloseable {
         void run(SessionEngine engine, Effect effect);
     }
 
-    private static final ClassValue<Handler> HANDLERS = new ClassValue<>() {
-        @Override
-        protected Handler computeValue(Class<?> kind) {
-            if (kind == Effect.Play.class) {
-                return (engine, effect) -> engine.play((Effect.Play) effect);
-            } else if (kind == Effect.Transmit.class) {
-                return (engine, effect) -> engine.transmit((Effect.Transmit) effect);
-            } else if (kind == Effect.Notify.class) {
-                return (engine, effect) -> engine.notify((Effect.Notify) effect);
-            } else if (kind == Effect.StartTimer.class) {
-                return (engine, effect) -> engine.startTimer(((Effect.StartTimer) effect).key(), ((Effect.StartTimer) effect).delay());
-            } else if (kind == Effect.CancelTimer.class) {
-                return (engine, effect) -> engine.cancelTimer(((Effect.CancelTimer) effect).key());
-            } else if (kind == Effect.CancelAllTimers.class) {
-                return (engine, effect) -> engine.cancelAllTimers();
-            } else if (kind == Effect.Open.class) {
-                return (engine, effect) -> engine.open((Effect.Open) effect);
-            } else if (kind == Effect.Close.class) {
-                return (engine, effect) -> engine.close((Effect.Close) effect);
-            } else if (kind == Effect.Abort.class) {
-                return (engine, effect) -> engine.abort((Effect.Abort) effect);
-            } else if (kind == Effect.FetchToken.class) {
-                return (engine, effect) -> engine.fetchToken(((Effect.FetchToken) effect).forceRenew());
-            }
-            throw new IllegalArgumentException("No handler for effect " + kind.getName());
-        }
-    };
+    private static final Map<Class<? extends Effect>, Handler> HANDLERS = Map.ofEntries(
+            Map.entry(Effect.Play.class, (engine, effect) -> engine.play((Effect.Play) effect)),
+            Map.entry(Effect.Transmit.class, (engine, effect) -> engine.transmit((Effect.Transmit) effect)),
+            Map.entry(Effect.Notify.class, (engine, effect) -> engine.notify((Effect.Notify) effect)),
+            Map.entry(Effect.StartTimer.class, (engine, effect) -> engine.startTimer((Effect.StartTimer) effect)),
+            Map.entry(Effect.CancelTimer.class, (engine, effect) -> engine.cancelTimer(((Effect.CancelTimer) effect).key())),
+            Map.entry(Effect.CancelAllTimers.class, (engine, effect) -> engine.cancelAllTimers()),
+            Map.entry(Effect.Open.class, (engine, effect) -> engine.open((Effect.Open) effect)),
+            Map.entry(Effect.Close.class, (engine, effect) -> engine.close((Effect.Close) effect)),
+            Map.entry(Effect.Abort.class, (engine, effect) -> engine.abort((Effect.Abort) effect)),
+            Map.entry(Effect.FetchToken.class, (engine, effect) -> engine.fetchToken(((Effect.FetchToken) effect).forceRenew())));
 
     private void play(Effect.Play play) {
         lastChunkMillis = Math.max(1, play.audio().duration().toMillis());
@@ -311,11 +295,12 @@ public final class SessionEngine implements AutoCloseable {
         });
     }
 
-    private void startTimer(TimerKey key, Duration delay) {
+    private void startTimer(Effect.StartTimer start) {
+        TimerKey key = start.key();
         cancelTimer(key);
         long generation = ++timerGeneration;
         timerGenerations.put(key, generation);
-        timers.put(key, scheduler.schedule(delay, () -> {
+        timers.put(key, scheduler.schedule(start.delay(), () -> {
             Long current = timerGenerations.get(key);
             if (current != null && current == generation) {
                 timerGenerations.remove(key);
