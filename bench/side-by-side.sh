@@ -7,7 +7,9 @@
 # SpeakerClient on a JettyTransport), each in its own process, CPU per sent chunk from the process's start.
 # Usage: bench/side-by-side.sh [COUNTS...]   (env: DURATION=20 RATE=10 PORT=18181;
 # SPEAKERS=0 leaves out the speakers, SPEAKERS=only runs nothing else; LECTERN_JAVA=path/to/java runs
-# Lectern's processes on another JDK, the gateway staying on the default one)
+# Lectern's processes on another JDK, the gateway staying on the default one; FLOOR=1 adds a third row per
+# count: bench's JettyFloorListeners, the same shared Jetty client doing nothing but count the frames, the
+# floor under Lectern's figures in this setting)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -19,6 +21,8 @@ COUNTS=("$@")
 [ ${#COUNTS[@]} -gt 0 ] || COUNTS=(200 500 1000)
 GATEWAY_JAR=$ROOT/local-gateway/target/lectern-gateway.jar
 LECTERN_JAR=$ROOT/app/target/lectern.jar
+BENCH_JAR=$ROOT/bench/target/lectern-bench.jar
+[ "${FLOOR:-0}" = 0 ] || [ -f "$BENCH_JAR" ] || { echo "missing $BENCH_JAR: run ./mvnw -B verify first" >&2; exit 1; }
 for f in "$GATEWAY_JAR" "$LECTERN_JAR"; do [ -f "$f" ] || { echo "missing $f: run ./mvnw -B verify first" >&2; exit 1; }; done
 WORK=$(mktemp -d)
 ( cd "$WORK" && cp "$YARD"/package.json "$YARD"/package-lock.json "$YARD"/*.mjs . && npm ci --silent --no-audit --no-fund >/dev/null )
@@ -47,6 +51,13 @@ run() { # client N
 import json,sys; d=json.load(sys.stdin)
 print(json.dumps({"delivered": d["received"], "cpuS": d["cpuS"], "p50": d["latencyMs"]["p50"], "p99": d["latencyMs"]["p99"],
   "disconnects": d["errors"], "threads": None}))' > "$WORK/row.json"
+  elif [ "$client" = floor ]; then
+    out=$("${LECTERN_JAVA:-java}" -cp "$BENCH_JAR" dev.lectern.jetty.JettyFloorListeners "ws://127.0.0.1:$PORT" "$id" "$n" es \
+        "$SECONDS_" "$RATE" 2>/dev/null | tail -1 || true)
+    echo "$out" | python3 -c '
+import json,sys; d=json.load(sys.stdin)
+print(json.dumps({"delivered": d["delivered"], "cpuS": d["cpuSeconds"], "p50": d["latencyMs"]["p50"], "p99": d["latencyMs"]["p99"],
+  "disconnects": d["disconnects"], "threads": d["peakThreads"]}))' > "$WORK/row.json"
   else
     out=$("${LECTERN_JAVA:-java}" -jar "$LECTERN_JAR" load --endpoint "ws://127.0.0.1:$PORT" --session "$id" --listeners "$n" \
         --seconds "$SECONDS_" --rate "$RATE" --wait $((SECONDS_ + 17)) --whole-process-cpu --json 2>/dev/null | tail -1 || true)
@@ -76,6 +87,7 @@ if [ "${SPEAKERS:-1}" != only ]; then
   for n in "${COUNTS[@]}"; do
     run yardstick "$n"
     run lectern "$n"
+    [ "${FLOOR:-0}" = 0 ] || run floor "$n"
   done
 fi
 speak() { # client: one speaker alone against a fresh gateway; prints a row, keeps CPU per sent chunk
@@ -127,6 +139,8 @@ for n in sorted(rows):
     r=rows[n]
     if "yardstick" in r and "lectern" in r:
         print(f"{n} listeners: Lectern uses {r['lectern']/r['yardstick']:.2f}x the yardstick's CPU per delivered chunk")
+    if "yardstick" in r and "floor" in r:
+        print(f"{n} listeners: the Jetty floor uses {r['floor']/r['yardstick']:.2f}x the yardstick's CPU per delivered chunk")
 d=sys.argv[1]
 if os.path.exists(os.path.join(d,"speaker.yardstick")) and os.path.exists(os.path.join(d,"speaker.lectern")):
     y=float(open(os.path.join(d,"speaker.yardstick")).read()); l=float(open(os.path.join(d,"speaker.lectern")).read())
