@@ -46,24 +46,39 @@ public final class SessionMachine {
     private static final Set<String> LANGUAGE_REJECTIONS =
             Set.of("UNSUPPORTED_LANGUAGE", "INVALID_LANGUAGE", "INVALID_PARAMETER", "MISSING_PARAMETER");
 
-    /** How often a listener checks that audio still flows, once it has been silent long enough to matter. */
+    /** How often a listener looks at its audio while a decision about a silence waits on something else. */
     static final Duration AUDIO_WATCH_PERIOD = Duration.ofMillis(500);
 
     private SessionMachine() {}
 
     /**
-     * When a listener next looks at its audio. While audio flows, not before the silence could first
-     * matter (the stall timeout, or the heartbeat interval if that is shorter): a steady stream then costs
-     * one wake-up per stall timeout rather than one per {@link #AUDIO_WATCH_PERIOD} (at 500 listeners, 1,000
-     * timer steps a second), and a stall is seen at its deadline, not up to a period after it. Once silent
-     * that long, or before any audio, every period as before.
+     * In how many ms a listener's audio watch next has something to decide, or -1 if nothing until audio
+     * arrives again. A silence asks for two decisions: a stall probe once it reaches the stall timeout (not
+     * while paused; later, a period at a time, if the heartbeat window holds the probe back), and going back
+     * to a heartbeat every interval once it reaches the heartbeat interval. While audio flows that is one
+     * wake-up per stall timeout, not one per {@link #AUDIO_WATCH_PERIOD} (at 500 listeners, 1,000 timer steps a
+     * second), and a stall is seen at its deadline. Before a link's first audio, and once both decisions are
+     * taken, nothing can be decided, so the watch is not armed: listeners waiting for a speaker, or silent
+     * after the stream, cost no timer steps (1,000 idle listeners each woke twice a second).
      */
-    private static Duration nextAudioWatch(Link link, SessionSettings settings, long silentFor) {
-        long threshold = Math.min(settings.audioStallTimeout().toMillis(), settings.heartbeatInterval().toMillis());
-        if (link.lastAudioAt() < 0 || silentFor >= threshold) {
-            return AUDIO_WATCH_PERIOD;
+    private static long nextAudioWatch(Context ctx, Link link, long now) {
+        if (ctx.speaker() || link.lastAudioAt() < 0) {
+            return -1; // the link's first audio frame arms the watch
         }
-        return Duration.ofMillis(threshold - silentFor);
+        SessionSettings settings = ctx.settings();
+        long silentFor = now - link.lastAudioAt();
+        long stall = settings.audioStallTimeout().toMillis();
+        long interval = settings.heartbeatInterval().toMillis();
+        long next = Long.MAX_VALUE;
+        if (!ctx.paused() && link.probedAudioAt() != link.lastAudioAt()) {
+            next = silentFor < stall ? stall - silentFor : AUDIO_WATCH_PERIOD.toMillis();
+        }
+        if (silentFor < interval) {
+            next = Math.min(next, interval - silentFor);
+        } else if (link.heartbeatSentAt() < 0) {
+            next = Math.min(next, AUDIO_WATCH_PERIOD.toMillis()); // no heartbeat yet to count the interval from
+        }
+        return next == Long.MAX_VALUE ? -1 : next;
     }
 
     /** At most two heartbeats go out in this window: the service allows 2 a minute at 30-second intervals. */
@@ -509,7 +524,6 @@ public final class SessionMachine {
                 case AUDIO_WATCH -> {
                     long silentFor = now - link.lastAudioAt();
                     long interval = settings.heartbeatInterval().toMillis();
-                    emit(new Effect.StartTimer(TimerKey.AUDIO_WATCH, nextAudioWatch(link, settings, silentFor)));
                     if (!ctx.speaker() && link.lastAudioAt() >= 0 && silentFor >= interval && link.heartbeatSentAt() >= 0) {
                         // Audio has stopped for good (a pause, a silent speaker): back to a heartbeat every
                         // interval, so an idle link is found as fast as any other.
@@ -517,18 +531,18 @@ public final class SessionMachine {
                                 link.previousHeartbeatAt() < 0 ? 0 : link.previousHeartbeatAt() + heartbeatWindow(settings));
                         if (link.nextHeartbeatAt() > earliest) {
                             emit(new Effect.StartTimer(TimerKey.HEARTBEAT, Duration.ofMillis(Math.max(0, earliest - now))));
-                            return connectedState(ctx, link.heartbeatDue(earliest), cand);
+                            return connectedState(ctx, watchAudio(ctx, link.heartbeatDue(earliest)), cand);
                         }
                     }
                     if (ctx.speaker() || ctx.paused() || link.lastAudioAt() < 0 || link.probedAudioAt() == link.lastAudioAt()
                             || silentFor < settings.audioStallTimeout().toMillis()
                             || !link.mayHeartbeat(now, heartbeatWindow(settings))) {
-                        return state;
+                        return connectedState(ctx, watchAudio(ctx, link), cand);
                     }
                     // Audio stopped without a pause: ask the link whether it is still there.
                     emit(new Effect.Transmit(link.id(), new ClientMessage.Heartbeat(now)));
                     emit(new Effect.StartTimer(TimerKey.HEARTBEAT_ACK, settings.probeAckTimeout()));
-                    return connectedState(ctx, link.probed(now), cand);
+                    return connectedState(ctx, watchAudio(ctx, link.probed(now)), cand);
                 }
                 case HEARTBEAT_ACK -> {
                     if (link.heartbeatSentAt() >= 0 && link.lastFrameAt() < link.heartbeatSentAt()) {
@@ -585,9 +599,18 @@ public final class SessionMachine {
                 return end(ctx, EndReason.SESSION_ENDED);
             } else if (message instanceof ServerMessage.AudioData audio) {
                 link = link.heardAudio(now);
+                if (!link.audioWatched()) {
+                    link = watchAudio(ctx, link); // the first audio of this link, or the first after a silence was settled
+                }
                 ctx = audio(ctx, audio, true);
             } else if (message instanceof ServerMessage.BroadcastChanged change) {
+                boolean wasPaused = ctx.paused();
                 ctx = broadcastChanged(ctx, change);
+                if (wasPaused && !ctx.paused() && !ctx.speaker() && link.lastAudioAt() >= 0) {
+                    // resumed: if the audio does not come back, the silence may now call for a probe
+                    emit(new Effect.StartTimer(TimerKey.AUDIO_WATCH, AUDIO_WATCH_PERIOD));
+                    link = link.audioWatched(true);
+                }
             } else if (message instanceof ServerMessage.LanguageChanged changed) {
                 if (!ctx.speaker()) {
                     emit(new Effect.CancelTimer(TimerKey.REORDER));
@@ -841,12 +864,20 @@ public final class SessionMachine {
             }
         }
 
+        /** Arms the audio watch for its next decision, or leaves it unarmed if there is none (nextAudioWatch). */
+        private Link watchAudio(Context ctx, Link link) {
+            long next = nextAudioWatch(ctx, link, now);
+            if (next < 0) {
+                return link.audioWatched(false);
+            }
+            emit(new Effect.StartTimer(TimerKey.AUDIO_WATCH, Duration.ofMillis(next)));
+            return link.audioWatched(true);
+        }
+
         private void startLinkTimers(Context ctx) {
             SessionSettings s = ctx.settings();
             emit(new Effect.StartTimer(TimerKey.HEARTBEAT, s.heartbeatInterval()));
-            if (!ctx.speaker()) {
-                emit(new Effect.StartTimer(TimerKey.AUDIO_WATCH, AUDIO_WATCH_PERIOD));
-            }
+            // a listener's audio watch starts with the link's first audio (nextAudioWatch)
             emit(new Effect.StartTimer(TimerKey.REFRESH_CLOCK, s.refreshAfter().plus(s.selfRefreshGrace())));
             emit(new Effect.StartTimer(TimerKey.CUTOFF, s.maxConnectionAge()));
         }

@@ -374,6 +374,84 @@ class SessionMachineTest {
         }
 
         @Test
+        void aListenerWaitingForTheSpeakerArmsNoAudioWatchUntilTheFirstAudio() {
+            Harness h = activeListener();
+            h.answerHeartbeats = true;
+            h.advance(Duration.ofSeconds(25)); // joined; nobody speaks yet (and no heartbeat is due, to keep the probe free)
+            assertThat(h.timersFired.getOrDefault(TimerKey.AUDIO_WATCH, 0)).as("no audio yet: nothing to watch (was 50 wake-ups)")
+                    .isZero();
+            assertThat(h.timers).doesNotContainKey(TimerKey.AUDIO_WATCH);
+
+            h.step(new Input.Received(h.lastOpened(), audio(0)));
+            long stall = h.state.context().settings().audioStallTimeout().toMillis();
+            assertThat(h.timers.get(TimerKey.AUDIO_WATCH)).as("armed by the first audio, for the stall deadline")
+                    .isEqualTo(h.now + stall);
+            long lastAudio = h.now;
+            int sentBefore = h.sent(ClientMessage.Heartbeat.class).size();
+            while (h.sent(ClientMessage.Heartbeat.class).size() == sentBefore && h.now - lastAudio < 10_000) {
+                h.advance(Duration.ofMillis(10));
+            }
+            assertThat(h.now - lastAudio).as("a stall right after the first audio is still probed at its deadline")
+                    .isBetween(stall, stall + 10);
+        }
+
+        @Test
+        void aSettledSilenceArmsNoWatchUntilTheAudioReturnsAndTheNextStallIsStillFound() {
+            Harness h = activeListener();
+            h.answerHeartbeats = true;
+            long seq = 0;
+            for (int i = 0; i < 50; i++) { // 5 s of audio
+                h.advance(Duration.ofMillis(100));
+                h.step(new Input.Received(h.lastOpened(), audio(seq++)));
+            }
+            int firedBefore = h.timersFired.getOrDefault(TimerKey.AUDIO_WATCH, 0);
+            int heartbeatsBefore = h.sent(ClientMessage.Heartbeat.class).size();
+            h.advance(Duration.ofMinutes(10)); // the speaker is quiet without a pause; the link answers
+            assertThat(h.timersFired.getOrDefault(TimerKey.AUDIO_WATCH, 0) - firedBefore)
+                    .as("the probe at the stall timeout and the heartbeat cadence at the interval, then nothing (was every 500 ms)")
+                    .isBetween(2, 3);
+            assertThat(h.timers).doesNotContainKey(TimerKey.AUDIO_WATCH);
+            assertThat(h.state.kind()).isEqualTo(SessionState.Kind.ACTIVE);
+            assertThat(h.sent(ClientMessage.Heartbeat.class).size() - heartbeatsBefore)
+                    .as("back to a heartbeat every interval while silent").isGreaterThanOrEqualTo(18);
+
+            for (int i = 0; i < 700; i++) { // the audio returns, 70 s of it
+                h.advance(Duration.ofMillis(100));
+                h.step(new Input.Received(h.lastOpened(), audio(seq++)));
+            }
+            assertThat(h.timers).containsKey(TimerKey.AUDIO_WATCH);
+            h.answerHeartbeats = false; // and the link goes half-open
+            long silentFrom = h.now;
+            while (h.state.kind() == SessionState.Kind.ACTIVE && h.now - silentFrom < 10_000) {
+                h.advance(Duration.ofMillis(100));
+            }
+            assertThat(h.events(LecternEvent.Disconnected.class)).singleElement()
+                    .satisfies(d -> assertThat(d.reason()).contains("audio stopped"));
+            assertThat(h.now - silentFrom).as("noticed within 5 s").isLessThanOrEqualTo(5_000);
+        }
+
+        @Test
+        void aLongPauseArmsNoWatchAndTheResumeArmsIt() {
+            Harness h = activeListener();
+            h.answerHeartbeats = true;
+            for (int i = 0; i < 20; i++) {
+                h.advance(Duration.ofMillis(100));
+                h.step(new Input.Received(h.lastOpened(), audio(i)));
+            }
+            h.step(new Input.Received(h.lastOpened(), new ServerMessage.BroadcastChanged(Kind.BROADCAST_PAUSED, SESSION, null, null, null, null, 0L)));
+            int firedBefore = h.timersFired.getOrDefault(TimerKey.AUDIO_WATCH, 0);
+            h.advance(Duration.ofMinutes(10));
+            assertThat(h.timersFired.getOrDefault(TimerKey.AUDIO_WATCH, 0) - firedBefore)
+                    .as("only the heartbeat cadence at the interval (was every 500 ms)").isBetween(1, 2);
+            assertThat(h.timers).doesNotContainKey(TimerKey.AUDIO_WATCH);
+            assertThat(h.state.kind()).isEqualTo(SessionState.Kind.PAUSED);
+
+            h.step(new Input.Received(h.lastOpened(), new ServerMessage.BroadcastChanged(Kind.BROADCAST_RESUMED, SESSION, null, null, null, null, 0L)));
+            assertThat(h.timers.get(TimerKey.AUDIO_WATCH)).as("resumed: if no audio comes back, a probe may be due")
+                    .isEqualTo(h.now + SessionMachine.AUDIO_WATCH_PERIOD.toMillis());
+        }
+
+        @Test
         void aPauseIsNotAStall() {
             Harness h = activeListener();
             h.answerHeartbeats = true;
