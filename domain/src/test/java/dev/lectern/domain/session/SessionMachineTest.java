@@ -314,6 +314,16 @@ class SessionMachineTest {
         }
     }
 
+    /** Lets silence run, 10 ms at a time, until a heartbeat goes out (at most 10 s); how long that took. */
+    static long silenceUntilTheNextHeartbeat(Harness h) {
+        long from = h.now;
+        int sentBefore = h.sent(ClientMessage.Heartbeat.class).size();
+        while (h.sent(ClientMessage.Heartbeat.class).size() == sentBefore && h.now - from < 10_000) {
+            h.advance(Duration.ofMillis(10));
+        }
+        return h.now - from;
+    }
+
     @Nested
     class Liveness {
         @Test
@@ -364,12 +374,7 @@ class SessionMachineTest {
                     .as("audio checks in 10 s of a steady stream, stall timeout %d ms", stall)
                     .isBetween(1, (int) (10_000 / stall) + 1);
             h.answerHeartbeats = false; // silence from here, without a pause
-            long lastAudio = h.now;
-            int sentBefore = h.sent(ClientMessage.Heartbeat.class).size();
-            while (h.sent(ClientMessage.Heartbeat.class).size() == sentBefore && h.now - lastAudio < 10_000) {
-                h.advance(Duration.ofMillis(10));
-            }
-            assertThat(h.now - lastAudio).as("the probe goes out when the silence reaches the stall timeout")
+            assertThat(silenceUntilTheNextHeartbeat(h)).as("the probe goes out when the silence reaches the stall timeout")
                     .isBetween(stall, stall + 10);
         }
 
@@ -386,12 +391,7 @@ class SessionMachineTest {
             long stall = h.state.context().settings().audioStallTimeout().toMillis();
             assertThat(h.timers.get(TimerKey.AUDIO_WATCH)).as("armed by the first audio, for the stall deadline")
                     .isEqualTo(h.now + stall);
-            long lastAudio = h.now;
-            int sentBefore = h.sent(ClientMessage.Heartbeat.class).size();
-            while (h.sent(ClientMessage.Heartbeat.class).size() == sentBefore && h.now - lastAudio < 10_000) {
-                h.advance(Duration.ofMillis(10));
-            }
-            assertThat(h.now - lastAudio).as("a stall right after the first audio is still probed at its deadline")
+            assertThat(silenceUntilTheNextHeartbeat(h)).as("a stall right after the first audio is still probed at its deadline")
                     .isBetween(stall, stall + 10);
         }
 
