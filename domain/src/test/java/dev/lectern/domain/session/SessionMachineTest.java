@@ -314,6 +314,24 @@ class SessionMachineTest {
         }
     }
 
+    /** Streams {@code chunks} chunks, one each 100 ms, from sequence {@code first} on the current connection; the next sequence. */
+    static long stream(Harness h, long first, int chunks) {
+        for (int i = 0; i < chunks; i++) {
+            h.advance(Duration.ofMillis(100));
+            h.step(new Input.Received(h.lastOpened(), audio(first + i)));
+        }
+        return first + chunks;
+    }
+
+    /** Lets silence run, 100 ms at a time, until the client gives its link up (at most 10 s); how long that took. */
+    static long silenceUntilTheLinkIsGivenUp(Harness h) {
+        long from = h.now;
+        while (h.state.kind() == SessionState.Kind.ACTIVE && h.now - from < 10_000) {
+            h.advance(Duration.ofMillis(100));
+        }
+        return h.now - from;
+    }
+
     /** Lets silence run, 10 ms at a time, until a heartbeat goes out (at most 10 s); how long that took. */
     static long silenceUntilTheNextHeartbeat(Harness h) {
         long from = h.now;
@@ -344,31 +362,21 @@ class SessionMachineTest {
         void listenerWhoseAudioStopsProbesAndFindsAHalfOpenLinkWithinFiveSeconds() {
             Harness h = activeListener();
             h.answerHeartbeats = true;
-            long seq = 0;
-            for (int i = 0; i < 400; i++) { // 40 s of audio with heartbeats answered
-                h.advance(Duration.ofMillis(100));
-                h.step(new Input.Received(h.lastOpened(), audio(seq++)));
-            }
+            stream(h, 0, 400); // 40 s of audio with heartbeats answered
             int heartbeatsWhileStreaming = h.sent(ClientMessage.Heartbeat.class).size();
             assertThat(heartbeatsWhileStreaming).as("one heartbeat a minute while audio flows").isLessThanOrEqualTo(2);
             h.answerHeartbeats = false; // the link goes half-open: nothing arrives any more
-            long silentFrom = h.now;
-            while (h.state.kind() == SessionState.Kind.ACTIVE && h.now - silentFrom < 10_000) {
-                h.advance(Duration.ofMillis(100));
-            }
+            long noticedAfter = silenceUntilTheLinkIsGivenUp(h);
             assertThat(h.events(LecternEvent.Disconnected.class)).singleElement()
                     .satisfies(d -> assertThat(d.reason()).contains("audio stopped"));
-            assertThat(h.now - silentFrom).as("noticed within 5 s").isLessThanOrEqualTo(5_000);
+            assertThat(noticedAfter).as("noticed within 5 s").isLessThanOrEqualTo(5_000);
         }
 
         @Test
         void whileAudioFlowsTheWatchWakesOncePerStallTimeoutAndStillCatchesTheStallAtItsDeadline() {
             Harness h = activeListener();
             h.answerHeartbeats = true;
-            for (int i = 0; i < 100; i++) { // 10 s of audio
-                h.advance(Duration.ofMillis(100));
-                h.step(new Input.Received(h.lastOpened(), audio(i)));
-            }
+            stream(h, 0, 100); // 10 s of audio
             long stall = h.state.context().settings().audioStallTimeout().toMillis();
             assertThat(h.timersFired.getOrDefault(TimerKey.AUDIO_WATCH, 0))
                     .as("audio checks in 10 s of a steady stream, stall timeout %d ms", stall)
@@ -399,11 +407,7 @@ class SessionMachineTest {
         void aSettledSilenceArmsNoWatchUntilTheAudioReturnsAndTheNextStallIsStillFound() {
             Harness h = activeListener();
             h.answerHeartbeats = true;
-            long seq = 0;
-            for (int i = 0; i < 50; i++) { // 5 s of audio
-                h.advance(Duration.ofMillis(100));
-                h.step(new Input.Received(h.lastOpened(), audio(seq++)));
-            }
+            long seq = stream(h, 0, 50); // 5 s of audio
             int firedBefore = h.timersFired.getOrDefault(TimerKey.AUDIO_WATCH, 0);
             int heartbeatsBefore = h.sent(ClientMessage.Heartbeat.class).size();
             h.advance(Duration.ofMinutes(10)); // the speaker is quiet without a pause; the link answers
@@ -415,29 +419,20 @@ class SessionMachineTest {
             assertThat(h.sent(ClientMessage.Heartbeat.class).size() - heartbeatsBefore)
                     .as("back to a heartbeat every interval while silent").isGreaterThanOrEqualTo(18);
 
-            for (int i = 0; i < 700; i++) { // the audio returns, 70 s of it
-                h.advance(Duration.ofMillis(100));
-                h.step(new Input.Received(h.lastOpened(), audio(seq++)));
-            }
+            stream(h, seq, 700); // the audio returns, 70 s of it
             assertThat(h.timers).containsKey(TimerKey.AUDIO_WATCH);
             h.answerHeartbeats = false; // and the link goes half-open
-            long silentFrom = h.now;
-            while (h.state.kind() == SessionState.Kind.ACTIVE && h.now - silentFrom < 10_000) {
-                h.advance(Duration.ofMillis(100));
-            }
+            long noticedAfter = silenceUntilTheLinkIsGivenUp(h);
             assertThat(h.events(LecternEvent.Disconnected.class)).singleElement()
                     .satisfies(d -> assertThat(d.reason()).contains("audio stopped"));
-            assertThat(h.now - silentFrom).as("noticed within 5 s").isLessThanOrEqualTo(5_000);
+            assertThat(noticedAfter).as("noticed within 5 s").isLessThanOrEqualTo(5_000);
         }
 
         @Test
         void aLongPauseArmsNoWatchAndTheResumeArmsIt() {
             Harness h = activeListener();
             h.answerHeartbeats = true;
-            for (int i = 0; i < 20; i++) {
-                h.advance(Duration.ofMillis(100));
-                h.step(new Input.Received(h.lastOpened(), audio(i)));
-            }
+            stream(h, 0, 20);
             h.step(new Input.Received(h.lastOpened(), new ServerMessage.BroadcastChanged(Kind.BROADCAST_PAUSED, SESSION, null, null, null, null, 0L)));
             int firedBefore = h.timersFired.getOrDefault(TimerKey.AUDIO_WATCH, 0);
             h.advance(Duration.ofMinutes(10));
@@ -455,10 +450,7 @@ class SessionMachineTest {
         void aPauseIsNotAStall() {
             Harness h = activeListener();
             h.answerHeartbeats = true;
-            for (int i = 0; i < 20; i++) {
-                h.advance(Duration.ofMillis(100));
-                h.step(new Input.Received(h.lastOpened(), audio(i)));
-            }
+            stream(h, 0, 20);
             h.step(new Input.Received(h.lastOpened(), new ServerMessage.BroadcastChanged(Kind.BROADCAST_PAUSED, SESSION, null, null, null, null, 0L)));
             int before = h.sent(ClientMessage.Heartbeat.class).size();
             h.advance(Duration.ofSeconds(20));
