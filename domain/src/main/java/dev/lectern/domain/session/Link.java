@@ -16,51 +16,51 @@ import java.util.Objects;
  * @param nextHeartbeatAt when the heartbeat timer is due
  * @param language the audio stream it carries (listener), as asked for when it was opened
  * @param refreshBlocked a refresh failed for good: keep this connection until the cutoff
- * @param audioWatched whether the listener's audio watch (the {@code AUDIO_WATCH} timer) is armed for this link:
- *     from its first audio frame until nothing is left to decide about a silence, and again from the next audio
+ * @param audioWatchAt when the listener's audio watch (the {@code AUDIO_WATCH} timer) fires for this link, or -1
+ *     while it is not armed: from the link's first audio until nothing is left to decide about a silence
  */
 public record Link(ConnectionId id, long openedAt, long lastFrameAt, long heartbeatSentAt, long previousHeartbeatAt,
                    long lastAudioAt, long probedAudioAt, long nextHeartbeatAt, LanguageCode language, boolean refreshBlocked,
-                   boolean audioWatched) {
+                   long audioWatchAt) {
     public Link {
         Objects.requireNonNull(id, "id is null");
     }
 
     static Link confirmed(ConnectionId id, long now, LanguageCode language, long nextHeartbeatAt) {
-        return new Link(id, now, now, -1, -1, -1, -1, nextHeartbeatAt, language, false, false);
+        return new Link(id, now, now, -1, -1, -1, -1, nextHeartbeatAt, language, false, -1);
     }
 
     Link heard(long now) {
-        return new Link(id, openedAt, now, heartbeatSentAt, previousHeartbeatAt, lastAudioAt, probedAudioAt, nextHeartbeatAt, language, refreshBlocked, audioWatched);
+        return new Link(id, openedAt, now, heartbeatSentAt, previousHeartbeatAt, lastAudioAt, probedAudioAt, nextHeartbeatAt, language, refreshBlocked, audioWatchAt);
     }
 
     Link heardAudio(long now) {
-        return new Link(id, openedAt, now, heartbeatSentAt, previousHeartbeatAt, now, probedAudioAt, nextHeartbeatAt, language, refreshBlocked, audioWatched);
+        return new Link(id, openedAt, now, heartbeatSentAt, previousHeartbeatAt, now, probedAudioAt, nextHeartbeatAt, language, refreshBlocked, audioWatchAt);
     }
 
     Link heartbeatSent(long now) {
-        return new Link(id, openedAt, lastFrameAt, now, heartbeatSentAt, lastAudioAt, probedAudioAt, nextHeartbeatAt, language, refreshBlocked, audioWatched);
+        return new Link(id, openedAt, lastFrameAt, now, heartbeatSentAt, lastAudioAt, probedAudioAt, nextHeartbeatAt, language, refreshBlocked, audioWatchAt);
     }
 
     Link probed(long now) {
-        return new Link(id, openedAt, lastFrameAt, now, heartbeatSentAt, lastAudioAt, lastAudioAt, nextHeartbeatAt, language, refreshBlocked, audioWatched);
+        return new Link(id, openedAt, lastFrameAt, now, heartbeatSentAt, lastAudioAt, lastAudioAt, nextHeartbeatAt, language, refreshBlocked, audioWatchAt);
     }
 
     Link blockRefresh() {
-        return new Link(id, openedAt, lastFrameAt, heartbeatSentAt, previousHeartbeatAt, lastAudioAt, probedAudioAt, nextHeartbeatAt, language, true, audioWatched);
+        return new Link(id, openedAt, lastFrameAt, heartbeatSentAt, previousHeartbeatAt, lastAudioAt, probedAudioAt, nextHeartbeatAt, language, true, audioWatchAt);
     }
 
     Link withLanguage(LanguageCode value) {
-        return new Link(id, openedAt, lastFrameAt, heartbeatSentAt, previousHeartbeatAt, lastAudioAt, probedAudioAt, nextHeartbeatAt, value, refreshBlocked, audioWatched);
+        return new Link(id, openedAt, lastFrameAt, heartbeatSentAt, previousHeartbeatAt, lastAudioAt, probedAudioAt, nextHeartbeatAt, value, refreshBlocked, audioWatchAt);
     }
 
     Link heartbeatDue(long at) {
-        return new Link(id, openedAt, lastFrameAt, heartbeatSentAt, previousHeartbeatAt, lastAudioAt, probedAudioAt, at, language, refreshBlocked, audioWatched);
+        return new Link(id, openedAt, lastFrameAt, heartbeatSentAt, previousHeartbeatAt, lastAudioAt, probedAudioAt, at, language, refreshBlocked, audioWatchAt);
     }
 
-    Link audioWatched(boolean armed) {
-        return armed == audioWatched ? this
-                : new Link(id, openedAt, lastFrameAt, heartbeatSentAt, previousHeartbeatAt, lastAudioAt, probedAudioAt, nextHeartbeatAt, language, refreshBlocked, armed);
+    Link audioWatchAt(long at) {
+        return at == audioWatchAt ? this
+                : new Link(id, openedAt, lastFrameAt, heartbeatSentAt, previousHeartbeatAt, lastAudioAt, probedAudioAt, nextHeartbeatAt, language, refreshBlocked, at);
     }
 
     /** Whether a heartbeat may go out at {@code now} without a third one in {@code window}. */

@@ -599,8 +599,10 @@ public final class SessionMachine {
                 return end(ctx, EndReason.SESSION_ENDED);
             } else if (message instanceof ServerMessage.AudioData audio) {
                 link = link.heardAudio(now);
-                if (!link.audioWatched()) {
-                    link = watchAudio(ctx, link); // the first audio of this link, or the first after a silence was settled
+                if (link.audioWatchAt() < 0 || link.audioWatchAt() > now + nextAudioWatch(ctx, link, now)) {
+                    // the first audio of this link, or the first after a silence: watch it from its own stall
+                    // deadline, not from a later decision the silence had left (while audio flows, no timer)
+                    link = watchAudio(ctx, link);
                 }
                 ctx = audio(ctx, audio, true);
             } else if (message instanceof ServerMessage.BroadcastChanged change) {
@@ -609,7 +611,7 @@ public final class SessionMachine {
                 if (wasPaused && !ctx.paused() && !ctx.speaker() && link.lastAudioAt() >= 0) {
                     // resumed: if the audio does not come back, the silence may now call for a probe
                     emit(new Effect.StartTimer(TimerKey.AUDIO_WATCH, AUDIO_WATCH_PERIOD));
-                    link = link.audioWatched(true);
+                    link = link.audioWatchAt(now + AUDIO_WATCH_PERIOD.toMillis());
                 }
             } else if (message instanceof ServerMessage.LanguageChanged changed) {
                 if (!ctx.speaker()) {
@@ -868,10 +870,10 @@ public final class SessionMachine {
         private Link watchAudio(Context ctx, Link link) {
             long next = nextAudioWatch(ctx, link, now);
             if (next < 0) {
-                return link.audioWatched(false);
+                return link.audioWatchAt(-1);
             }
             emit(new Effect.StartTimer(TimerKey.AUDIO_WATCH, Duration.ofMillis(next)));
-            return link.audioWatched(true);
+            return link.audioWatchAt(now + next);
         }
 
         private void startLinkTimers(Context ctx) {

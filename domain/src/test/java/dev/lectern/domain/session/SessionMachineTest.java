@@ -429,6 +429,20 @@ class SessionMachineTest {
         }
 
         @Test
+        void audioThatReturnsSoonAfterAProbeIsWatchedFromItsOwnStallDeadline() {
+            Harness h = activeListener();
+            h.answerHeartbeats = true;
+            long seq = stream(h, 0, 50); // 5 s of audio
+            h.advance(Duration.ofSeconds(3)); // a short silence: probed and answered, the interval still ahead
+            stream(h, seq, 50); // the audio comes back for 5 s
+            h.answerHeartbeats = false; // and the link goes half-open
+            long noticedAfter = silenceUntilTheLinkIsGivenUp(h);
+            assertThat(h.events(LecternEvent.Disconnected.class)).singleElement()
+                    .satisfies(d -> assertThat(d.reason()).contains("audio stopped"));
+            assertThat(noticedAfter).as("noticed within 5 s, not at the interval").isLessThanOrEqualTo(5_000);
+        }
+
+        @Test
         void aLongPauseArmsNoWatchAndTheResumeArmsIt() {
             Harness h = activeListener();
             h.answerHeartbeats = true;
