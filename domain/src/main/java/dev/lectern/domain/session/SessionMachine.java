@@ -608,10 +608,8 @@ public final class SessionMachine {
             } else if (message instanceof ServerMessage.BroadcastChanged change) {
                 boolean wasPaused = ctx.paused();
                 ctx = broadcastChanged(ctx, change);
-                if (wasPaused && !ctx.paused() && !ctx.speaker() && link.lastAudioAt() >= 0) {
-                    // resumed: if the audio does not come back, the silence may now call for a probe
-                    emit(new Effect.StartTimer(TimerKey.AUDIO_WATCH, AUDIO_WATCH_PERIOD));
-                    link = link.audioWatchAt(now + AUDIO_WATCH_PERIOD.toMillis());
+                if (wasPaused && !ctx.paused() && link.lastAudioAt() >= 0) {
+                    link = watchAudio(ctx, link); // resumed: if the audio does not come back, a probe may be due
                 }
             } else if (message instanceof ServerMessage.LanguageChanged changed) {
                 if (!ctx.speaker()) {
