@@ -1,12 +1,10 @@
 package dev.lectern.jetty;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 
 /**
  * Reads an audio frame, nearly all of a listener's traffic, in one pass over its UTF-8 bytes: no JSON
- * library, no {@code String} of the base64 text, which the JDK decodes straight from the frame.
+ * library, no {@code String} of the base64 text, which is decoded straight from the frame as it is read.
  *
  * <p>It accepts only the plain shape a gateway writes: one flat object whose known fields ({@code type},
  * {@code audioData} or {@code audio}, {@code sessionId}, {@code targetLanguage}, {@code sequenceNumber},
@@ -17,8 +15,6 @@ import java.util.Base64;
  * {@code AudioFrameReaderTest} checks that on generated frames.
  */
 final class AudioFrameReader {
-    private static final Base64.Decoder BASE64 = Base64.getDecoder();
-
     private static final int TYPE = 0;
     private static final int AUDIO_DATA = 1;
     private static final int AUDIO = 2;
@@ -32,11 +28,11 @@ final class AudioFrameReader {
     };
 
     /**
-     * What an accepted frame holds; the audio is still base64, at {@code [audioStart, audioEnd)} of the
-     * frame's array, for {@link #decodeAudio} to decode when the caller comes to it.
+     * What an accepted frame holds; the audio already decoded from its base64 text, in the same pass that
+     * found the text's end ({@link Base64Value}), or null when the text is not base64, which the caller
+     * reports in its turn.
      */
-    record Fields(String type, int audioStart, int audioEnd, String sessionId, String targetLanguage, Long sequenceNumber,
-            Long timestamp) {}
+    record Fields(String type, byte[] audio, String sessionId, String targetLanguage, Long sequenceNumber, Long timestamp) {}
 
     private AudioFrameReader() {}
 
@@ -52,8 +48,8 @@ final class AudioFrameReader {
         }
         i = skipSpace(utf8, i + 1, end);
         String type = null;
-        int dataStart = -1;
-        int dataEnd = -1;
+        boolean hasAudio = false;
+        byte[] audio = null;
         String session = null;
         String language = null;
         Long sequence = null;
@@ -83,7 +79,18 @@ final class AudioFrameReader {
                 return null;
             }
             byte c = utf8[i];
-            if (c == '"') {
+            if (c == '"' && (field == AUDIO_DATA || field == AUDIO)) {
+                if (hasAudio) {
+                    return null; // both spellings: the tree prefers audioData, and decides
+                }
+                Base64Value.Decoded data = Base64Value.read(utf8, i + 1, end);
+                if (data == null) {
+                    return null;
+                }
+                hasAudio = true;
+                audio = data.bytes();
+                i = data.end() + 1;
+            } else if (c == '"') {
                 int valueEnd = stringEnd(utf8, i + 1, end);
                 if (valueEnd < 0) {
                     return null;
@@ -95,13 +102,6 @@ final class AudioFrameReader {
                             return null; // not audio: the tree reading handles it
                         }
                         type = kind == AUDIO_DATA ? "audioData" : "audio";
-                    }
-                    case AUDIO_DATA, AUDIO -> {
-                        if (dataStart >= 0) {
-                            return null; // both spellings: the tree prefers audioData, and decides
-                        }
-                        dataStart = i + 1;
-                        dataEnd = valueEnd;
                     }
                     case SESSION_ID -> session = new String(utf8, i + 1, valueEnd - i - 1, StandardCharsets.ISO_8859_1);
                     case TARGET_LANGUAGE -> language = new String(utf8, i + 1, valueEnd - i - 1, StandardCharsets.ISO_8859_1);
@@ -140,22 +140,10 @@ final class AudioFrameReader {
                 return null;
             }
         }
-        if (skipSpace(utf8, i + 1, end) != end || type == null || dataStart < 0) {
+        if (skipSpace(utf8, i + 1, end) != end || type == null || !hasAudio) {
             return null;
         }
-        return new Fields(type, dataStart, dataEnd, session, language, sequence, timestamp);
-    }
-
-    /**
-     * The PCM of an accepted frame, decoded by the JDK straight from the frame's bytes into a fresh array
-     * (handed over, not copied again).
-     *
-     * @throws IllegalArgumentException if the audio is not base64
-     */
-    static byte[] decodeAudio(byte[] utf8, Fields fields) {
-        ByteBuffer decoded = BASE64.decode(ByteBuffer.wrap(utf8, fields.audioStart(), fields.audioEnd() - fields.audioStart()));
-        return decoded.remaining() == decoded.array().length ? decoded.array()
-                : java.util.Arrays.copyOfRange(decoded.array(), decoded.arrayOffset(), decoded.arrayOffset() + decoded.remaining());
+        return new Fields(type, audio, session, language, sequence, timestamp);
     }
 
     /** JSON white space: space, tab, line feed, carriage return. */

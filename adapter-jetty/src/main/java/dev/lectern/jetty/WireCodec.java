@@ -382,10 +382,8 @@ public final class WireCodec {
             // in the tree reading's order, so that a frame with two faults is reported the same way
             SessionId session = sessionId(f.sessionId());
             LanguageCode target = language(f.targetLanguage());
-            byte[] pcm;
-            try {
-                pcm = AudioFrameReader.decodeAudio(utf8, f);
-            } catch (IllegalArgumentException e) {
+            byte[] pcm = f.audio();
+            if (pcm == null) {
                 throw new MalformedFrameException("INVALID_PARAMETER: audio is not base64");
             }
             if (pcm.length == 0 || pcm.length % 2 != 0) {
