@@ -60,18 +60,28 @@ final class LaneScheduler implements Scheduler {
         if (shutdown) {
             throw new RejectedExecutionException("lane is shut down");
         }
-        tasks.add(task);
         if (IN_A_LANE.get()[0]) {
+            tasks.add(task);
             kick();
         } else if (scheduled.compareAndSet(false, true)) {
-            drain();
-        } // else the lane is running or about to: it takes the task (drain looks again after it lets go)
+            // This thread holds the lane now. With nothing queued before it, the task runs without passing
+            // through the queue (for a received frame, the usual case, that was a node, an offer and a poll);
+            // otherwise it waits its turn behind what is queued.
+            if (tasks.isEmpty()) {
+                drain(task);
+            } else {
+                tasks.add(task);
+                drain(null);
+            }
+        } else {
+            tasks.add(task); // the lane is running or about to: it takes the task (drain looks again after it lets go)
+        }
     }
 
     private void kick() {
         if (scheduled.compareAndSet(false, true)) {
             try {
-                pool.execute(this::drain);
+                pool.execute(() -> drain(null));
             } catch (RejectedExecutionException e) {
                 scheduled.set(false);
                 tasks.clear();
@@ -80,21 +90,20 @@ final class LaneScheduler implements Scheduler {
         }
     }
 
-    private void drain() {
+    /** Runs {@code first} (if any) and then queued tasks, up to a batch; the caller holds {@link #scheduled}. */
+    private void drain(Runnable first) {
         running = Thread.currentThread();
         boolean[] inALane = IN_A_LANE.get();
         inALane[0] = true;
         try {
-            for (int i = 0; i < BATCH; i++) {
-                Runnable task = tasks.poll();
-                if (task == null) {
-                    break;
-                }
+            Runnable task = first != null ? first : tasks.poll();
+            for (int i = 0; i < BATCH && task != null; i++) {
                 try {
                     task.run();
                 } catch (RuntimeException e) {
                     log.error("Lane task failed", e);
                 }
+                task = i + 1 < BATCH ? tasks.poll() : null;
             }
         } finally {
             inALane[0] = false;
