@@ -43,6 +43,19 @@ class WireCodecTest {
     }
 
     @Test
+    void clientMessagesAreWrittenAsTheProtocolSpellsThem() throws Exception {
+        assertThat(WireCodec.encode(new ClientMessage.Heartbeat(1_700_000_000_000L)))
+                .isEqualTo("{\"action\":\"heartbeat\",\"timestamp\":1700000000000}");
+        assertThat(WireCodec.encode(new ClientMessage.SpeakerStateChange(true, null, 0.25)))
+                .isEqualTo("{\"action\":\"speakerStateChange\",\"state\":{\"isPaused\":true,\"volume\":0.25}}");
+        assertThat(WireCodec.encode(new ClientMessage.PauseBroadcast())).isEqualTo("{\"action\":\"pauseBroadcast\"}");
+        String awkward = "said \"bye\"\n\\ \u00e9\u0001 \ud83c\udf99";
+        String json = WireCodec.encode(new ClientMessage.EndSession(awkward));
+        assertThat(json).startsWith("{\"action\":\"endSession\",\"reason\":\"said \\\"bye\\\"\\n");
+        assertThat(WireCodec.decodeClient(json)).isEqualTo(new ClientMessage.EndSession(awkward));
+    }
+
+    @Test
     void sendAudioHasTheProtocolFields() {
         String json = WireCodec.encode(new ClientMessage.SendAudio(ID, AudioChunk.silence(100), 1_700_000_000_000L, 5));
         assertThat(json).contains("\"action\":\"sendAudio\"").contains("\"sessionId\":\"golden-eagle-427\"")
