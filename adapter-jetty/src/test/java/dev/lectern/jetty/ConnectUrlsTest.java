@@ -47,6 +47,15 @@ class ConnectUrlsTest {
     }
 
     @Test
+    void redactionFindsCredentialsWhateverTheirCase() {
+        assertThat(ConnectUrls.redact("wss://x/?ACCESS_TOKEN=abc&a=1")).isEqualTo("wss://x/?ACCESS_TOKEN=<redacted>&a=1");
+        assertThat(ConnectUrls.redact("wss://x/?IdToken=abc")).isEqualTo("wss://x/?IdToken=<redacted>");
+        assertThat(ConnectUrls.redact("BEARER abc.def")).isEqualTo("BEARER <redacted>");
+        assertThat(ConnectUrls.redact("Session ended by speaker")).isEqualTo("Session ended by speaker");
+        assertThat(ConnectUrls.redact("")).isEmpty();
+    }
+
+    @Test
     void overlongUrlIsRefusedWithoutShowingTheToken() {
         String huge = "eyJ" + "a".repeat(5000) + ".b.c";
         assertThatThrownBy(() -> ConnectUrls.build(ENDPOINT, new ConnectRequest.CreateSession(
