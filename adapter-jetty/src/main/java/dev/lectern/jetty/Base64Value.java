@@ -44,7 +44,7 @@ final class Base64Value {
     /**
      * The string whose text starts at {@code start} (just after its opening quote), decoded; null when it has
      * an escape, a control character or a byte outside ASCII before its end, or no end before {@code limit},
-     * which {@link AudioFrameReader#stringEnd} decides as for any other string.
+     * which {@link FlatFrameReader#stringEnd} decides as for any other string.
      */
     static Decoded read(byte[] utf8, int start, int limit) {
         int room = (limit - start) / 4 * 3 + Long.BYTES;
@@ -70,7 +70,7 @@ final class Base64Value {
             o += 6;
             i += Long.BYTES;
         }
-        int end = AudioFrameReader.stringEnd(utf8, i, limit); // the last few characters: the padded unit and the quote
+        int end = FlatFrameReader.stringEnd(utf8, i, limit); // the last few characters: the padded unit and the quote
         if (end < 0) {
             return null;
         }

@@ -369,13 +369,14 @@ public final class WireCodec {
 
     /**
      * Decodes a server frame from its UTF-8 bytes (as the transport receives it, without making a String).
-     * Audio frames, nearly all of the traffic, are read by {@link AudioFrameReader} in one pass that decodes the base64 PCM
-     * straight into bytes; any other frame is read as a tree, as {@link #decodeServer(String)} does.
+     * Audio frames (nearly all of the traffic), heartbeat acknowledgements and the session's end are read by
+     * {@link FlatFrameReader} in one pass, which decodes the base64 PCM straight into bytes; any other frame, or
+     * one of these in a shape that reader is not sure of, is read as a tree, as {@link #decodeServer(String)} does.
      */
     public static ServerMessage decodeServer(byte[] utf8, int offset, int length) throws MalformedFrameException {
-        ServerMessage audio = fastAudio(utf8, offset, length);
-        if (audio != null) {
-            return audio;
+        ServerMessage flat = flatFrame(utf8, offset, length);
+        if (flat != null) {
+            return flat;
         }
         JsonNode o;
         try {
@@ -391,13 +392,18 @@ public final class WireCodec {
     }
 
     /**
-     * The audio frame in {@code utf8}, read by {@link AudioFrameReader} in one pass; null if it is not an
-     * audio frame (or not one that reader is sure of), for the tree reading to decide.
+     * The frame in {@code utf8} if {@link FlatFrameReader} reads it in one pass (audio, the heartbeat
+     * acknowledgement, the session's end), built as the tree reading builds it; null for the tree to decide.
      */
-    private static ServerMessage fastAudio(byte[] utf8, int offset, int length) throws MalformedFrameException {
-        AudioFrameReader.Fields f = AudioFrameReader.read(utf8, offset, length);
+    private static ServerMessage flatFrame(byte[] utf8, int offset, int length) throws MalformedFrameException {
+        FlatFrameReader.Fields f = FlatFrameReader.read(utf8, offset, length);
         if (f == null) {
             return null;
+        }
+        if (!f.isAudio()) {
+            return f.isHeartbeatAck() ? new ServerMessage.HeartbeatAck(f.timestamp(), f.serverTime())
+                    : new ServerMessage.SessionEnded(sessionId(f.sessionId()), f.message() != null ? f.message() : f.reason(),
+                            f.timestamp());
         }
         try {
             // in the tree reading's order, so that a frame with two faults is reported the same way

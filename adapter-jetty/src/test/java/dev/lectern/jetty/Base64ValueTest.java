@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The one-pass decoder must take and refuse exactly what the JDK's basic decoder does, decode to the same
- * bytes, and find the same string end as {@link AudioFrameReader#stringEnd}, wherever the odd character sits.
+ * bytes, and find the same string end as {@link FlatFrameReader#stringEnd}, wherever the odd character sits.
  */
 class Base64ValueTest {
 
@@ -49,7 +49,7 @@ class Base64ValueTest {
 
         Base64Value.Decoded decoded = Base64Value.read(frame, before, frame.length);
 
-        int end = AudioFrameReader.stringEnd(frame, before, frame.length);
+        int end = FlatFrameReader.stringEnd(frame, before, frame.length);
         if (end < 0) {
             assertThat(decoded).as(text).isNull();
             return;

@@ -3,18 +3,22 @@ package dev.lectern.jetty;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads an audio frame, nearly all of a listener's traffic, in one pass over its UTF-8 bytes: no JSON
- * library, no {@code String} of the base64 text, which is decoded straight from the frame as it is read.
+ * Reads the frames a listener gets in the middle of a stream in one pass over their UTF-8 bytes, with no
+ * JSON library: audio frames (nearly all of the traffic; no {@code String} of the base64 text, which is
+ * decoded straight from the frame as it is read), and the heartbeat acknowledgement and the session's end,
+ * which arrive while audio flows and which a JSON tree read (a parser set up per frame, and Jackson's code
+ * compiled anew mid-stream).
  *
  * <p>It accepts only the plain shape a gateway writes: one flat object whose known fields ({@code type},
  * {@code audioData} or {@code audio}, {@code sessionId}, {@code targetLanguage}, {@code sequenceNumber},
- * {@code timestamp}) appear at most once, with strings of printable ASCII and no escapes, integers, and
- * unknown fields holding strings or integers. Anything else (an escape, a nested value, a literal, a
- * fraction, a duplicate, text after the object, invalid JSON) makes it answer {@code null}, and the
- * caller reads the frame as a tree, which decides. So whatever it accepts, it reads as the tree would:
- * {@code AudioFrameReaderTest} checks that on generated frames.
+ * {@code timestamp}, {@code serverTime}, {@code message}, {@code reason}) appear at most once, with strings
+ * of printable ASCII and no escapes where text belongs, integers where numbers belong, and unknown fields
+ * holding strings or integers. Anything else (an escape, a nested value, a literal, a fraction, a number as
+ * text or text as a number, a duplicate, text after the object, invalid JSON, another type) makes it answer
+ * {@code null}, and the caller reads the frame as a tree, which decides. So whatever it accepts, it reads as
+ * the tree would: {@code FlatFrameReaderTest} checks that on generated frames.
  */
-final class AudioFrameReader {
+final class FlatFrameReader {
     private static final int TYPE = 0;
     private static final int AUDIO_DATA = 1;
     private static final int AUDIO = 2;
@@ -22,23 +26,48 @@ final class AudioFrameReader {
     private static final int TARGET_LANGUAGE = 4;
     private static final int SEQUENCE_NUMBER = 5;
     private static final int TIMESTAMP = 6;
+    private static final int SERVER_TIME = 7;
+    private static final int MESSAGE = 8;
+    private static final int REASON = 9;
     private static final byte[][] NAMES = {
         ascii("type"), ascii("audioData"), ascii("audio"), ascii("sessionId"), ascii("targetLanguage"),
-        ascii("sequenceNumber"), ascii("timestamp"),
+        ascii("sequenceNumber"), ascii("timestamp"), ascii("serverTime"), ascii("message"), ascii("reason"),
     };
+    /** The types read here. */
+    private static final String[] TYPES = {"audioData", "audio", "heartbeatAck", "sessionEnded"};
+    private static final int AUDIO_DATA_TYPE = 0;
+    private static final int AUDIO_TYPE = 1;
+    private static final int HEARTBEAT_ACK_TYPE = 2;
+    private static final byte[][] TYPE_NAMES = {ascii(TYPES[0]), ascii(TYPES[1]), ascii(TYPES[2]), ascii(TYPES[3])};
 
     /**
-     * What an accepted frame holds; the audio already decoded from its base64 text, in the same pass that
-     * found the text's end ({@link Base64Value}), or null when the text is not base64, which the caller
-     * reports in its turn.
+     * What an accepted frame holds. For the audio types, {@code audio} is already decoded from its base64
+     * text, in the same pass that found the text's end ({@link Base64Value}), or null when the text is not
+     * base64, which the caller reports in its turn. Fields a type does not use are read and left for the
+     * caller to ignore, as the tree reading ignores them.
      */
-    record Fields(String type, byte[] audio, String sessionId, String targetLanguage, Long sequenceNumber, Long timestamp) {}
+    record Fields(int kind, byte[] audio, String sessionId, String targetLanguage, Long sequenceNumber, Long timestamp,
+            Long serverTime, String message, String reason) {
 
-    private AudioFrameReader() {}
+        /** The frame's type, as spelled on the wire. */
+        String type() {
+            return TYPES[kind];
+        }
+
+        boolean isAudio() {
+            return kind == AUDIO_DATA_TYPE || kind == AUDIO_TYPE;
+        }
+
+        boolean isHeartbeatAck() {
+            return kind == HEARTBEAT_ACK_TYPE;
+        }
+    }
+
+    private FlatFrameReader() {}
 
     /**
-     * The audio frame in {@code utf8[offset, offset + length)}, or null when it is not an audio frame or
-     * not in the shape this reader is sure of.
+     * The frame in {@code utf8[offset, offset + length)}, or null when it is not of a type read here or not
+     * in the shape this reader is sure of.
      */
     static Fields read(byte[] utf8, int offset, int length) {
         final int end = offset + length;
@@ -47,13 +76,16 @@ final class AudioFrameReader {
             return null;
         }
         i = skipSpace(utf8, i + 1, end);
-        String type = null;
+        int type = -1;
         boolean hasAudio = false;
         byte[] audio = null;
         String session = null;
         String language = null;
         Long sequence = null;
         Long timestamp = null;
+        Long serverTime = null;
+        String message = null;
+        String reason = null;
         int seen = 0;
         while (true) {
             if (i >= end || utf8[i] != '"') {
@@ -97,15 +129,17 @@ final class AudioFrameReader {
                 }
                 switch (field) {
                     case TYPE -> {
-                        int kind = field(utf8, i + 1, valueEnd); // the two audio types are spelled as the two audio fields
-                        if (kind != AUDIO_DATA && kind != AUDIO) {
-                            return null; // not audio: the tree reading handles it
+                        int kind = find(TYPE_NAMES, utf8, i + 1, valueEnd);
+                        if (kind < 0) {
+                            return null; // not a type read here: the tree reading handles it
                         }
-                        type = kind == AUDIO_DATA ? "audioData" : "audio";
+                        type = kind;
                     }
-                    case SESSION_ID -> session = new String(utf8, i + 1, valueEnd - i - 1, StandardCharsets.ISO_8859_1);
-                    case TARGET_LANGUAGE -> language = new String(utf8, i + 1, valueEnd - i - 1, StandardCharsets.ISO_8859_1);
-                    case SEQUENCE_NUMBER, TIMESTAMP -> {
+                    case SESSION_ID -> session = text(utf8, i + 1, valueEnd);
+                    case TARGET_LANGUAGE -> language = text(utf8, i + 1, valueEnd);
+                    case MESSAGE -> message = text(utf8, i + 1, valueEnd);
+                    case REASON -> reason = text(utf8, i + 1, valueEnd);
+                    case SEQUENCE_NUMBER, TIMESTAMP, SERVER_TIME -> {
                         return null; // a number as text: the tree parses it
                     }
                     default -> { } // an unknown field: ignored
@@ -119,6 +153,7 @@ final class AudioFrameReader {
                 switch (field) {
                     case SEQUENCE_NUMBER -> sequence = parseInteger(utf8, i, numberEnd);
                     case TIMESTAMP -> timestamp = parseInteger(utf8, i, numberEnd);
+                    case SERVER_TIME -> serverTime = parseInteger(utf8, i, numberEnd);
                     case -1 -> { } // an unknown field: ignored
                     default -> {
                         return null; // a number where text belongs: the tree decides
@@ -140,10 +175,15 @@ final class AudioFrameReader {
                 return null;
             }
         }
-        if (skipSpace(utf8, i + 1, end) != end || type == null || !hasAudio) {
+        if (skipSpace(utf8, i + 1, end) != end || type < 0) {
             return null;
         }
-        return new Fields(type, audio, session, language, sequence, timestamp);
+        Fields fields = new Fields(type, audio, session, language, sequence, timestamp, serverTime, message, reason);
+        return fields.isAudio() && !hasAudio ? null : fields; // audio without its data: the tree reports it
+    }
+
+    private static String text(byte[] utf8, int start, int end) {
+        return new String(utf8, start, end - start, StandardCharsets.ISO_8859_1); // printable ASCII: checked by stringEnd
     }
 
     /** JSON white space: space, tab, line feed, carriage return. */
@@ -228,9 +268,14 @@ final class AudioFrameReader {
 
     /** Which known field the name in {@code b[start, end)} is, or -1. */
     private static int field(byte[] b, int start, int end) {
+        return find(NAMES, b, start, end);
+    }
+
+    /** The index in {@code names} of the name in {@code b[start, end)}, or -1. */
+    private static int find(byte[][] names, byte[] b, int start, int end) {
         int n = end - start;
-        for (int f = 0; f < NAMES.length; f++) {
-            byte[] name = NAMES[f];
+        for (int f = 0; f < names.length; f++) {
+            byte[] name = names[f];
             if (name.length == n && java.util.Arrays.equals(b, start, end, name, 0, n)) {
                 return f;
             }

@@ -20,11 +20,11 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /**
- * The one-pass audio reader must read every frame it accepts exactly as the JSON tree does, and hand
+ * The one-pass reader must read every frame it accepts exactly as the JSON tree does, and hand
  * every other frame back: generated frames in the shapes a gateway may write, and in shapes it should
  * not, are decoded both ways and must agree.
  */
-class AudioFrameReaderTest {
+class FlatFrameReaderTest {
     static final SessionId ID = SessionId.of("golden-eagle-427");
 
     @Test
@@ -35,15 +35,26 @@ class AudioFrameReaderTest {
                 1_764_000_000_000L);
         byte[] frame = WireCodec.encode(sent).getBytes(StandardCharsets.UTF_8);
 
-        assertThat(AudioFrameReader.read(frame, 0, frame.length)).as("the one-pass reader takes the gateway's frame").isNotNull();
+        assertThat(FlatFrameReader.read(frame, 0, frame.length)).as("the one-pass reader takes the gateway's frame").isNotNull();
         assertThat(WireCodec.decodeServer(frame, 0, frame.length)).isEqualTo(sent);
+    }
+
+    @Test
+    void readsTheHeartbeatAcknowledgementAndTheEndAsTheGatewayWritesThem() throws Exception {
+        for (ServerMessage sent : List.of(new ServerMessage.HeartbeatAck(1_764_000_000_000L, 1_764_000_000_007L),
+                new ServerMessage.SessionEnded(ID, "Session ended by speaker", 1_764_000_000_000L))) {
+            byte[] frame = WireCodec.encode(sent).getBytes(StandardCharsets.UTF_8);
+
+            assertThat(FlatFrameReader.read(frame, 0, frame.length)).as(sent.type()).isNotNull();
+            assertThat(WireCodec.decodeServer(frame, 0, frame.length)).isEqualTo(sent);
+        }
     }
 
     @Test
     void readsOnlyTheGivenRange() throws Exception {
         byte[] frame = "xx{\"type\":\"audio\",\"audio\":\"AAE=\",\"sequenceNumber\":3}yy".getBytes(StandardCharsets.US_ASCII);
 
-        AudioFrameReader.Fields f = AudioFrameReader.read(frame, 2, frame.length - 4);
+        FlatFrameReader.Fields f = FlatFrameReader.read(frame, 2, frame.length - 4);
 
         assertThat(f).isNotNull();
         assertThat(f.audio()).containsExactly(0, 1);
@@ -61,10 +72,13 @@ class AudioFrameReaderTest {
                 "{\"type\":\"audio\",\"audio\":\"AAE=\",\"sequenceNumber\":\"1\"}", // a number as text
                 "{\"type\":\"audio\",\"audio\":\"AAE=\",\"sessionId\":\"caf\u00e9\"}", // beyond ASCII
                 "{\"type\":\"audio\",\"audio\":\"AAE=\"",                 // no end
-                "{\"type\":\"heartbeatAck\"}",                             // not audio
+                "{\"type\":\"sessionStatus\"}",                            // not a type read here
+                "{\"type\":\"heartbeatAck\",\"timestamp\":\"12\"}",           // a number as text
+                "{\"type\":\"sessionEnded\",\"message\":42}",              // a number as text
+                "{\"type\":\"audio\",\"sessionId\":\"golden-eagle-427\"}",  // audio without its data
                 "{}", "[]", "")) {
             byte[] b = frame.getBytes(StandardCharsets.UTF_8);
-            assertThat(AudioFrameReader.read(b, 0, b.length)).as(frame).isNull();
+            assertThat(FlatFrameReader.read(b, 0, b.length)).as(frame).isNull();
         }
     }
 
@@ -79,14 +93,14 @@ class AudioFrameReaderTest {
                         java.util.Arrays.fill(b, (byte) 'A');
                         b[start + at] = special;
                         int expected = special == '"' ? start + at : -1;
-                        assertThat(AudioFrameReader.stringEnd(b, start, b.length))
+                        assertThat(FlatFrameReader.stringEnd(b, start, b.length))
                                 .as("byte %d at %d of %d from %d", special, at, length, start).isEqualTo(expected);
                     }
                 }
             }
             byte[] plain = new byte[length];
             java.util.Arrays.fill(plain, (byte) '+');
-            assertThat(AudioFrameReader.stringEnd(plain, 0, length)).as("no end in %d bytes", length).isEqualTo(-1);
+            assertThat(FlatFrameReader.stringEnd(plain, 0, length)).as("no end in %d bytes", length).isEqualTo(-1);
         }
     }
 
@@ -105,8 +119,9 @@ class AudioFrameReaderTest {
         Random r = new Random(seed);
         boolean plain = r.nextBoolean(); // half of them in the gateway's own shape, the other half anything
         List<String> fields = new ArrayList<>();
-        fields.add(pick(r, plain, "\"type\":\"audioData\"", "\"type\":\"audio\"", "\"type\":\"audio\"", "\"type\":\"sessionStatus\"",
-                "\"type\":3", ""));
+        String type = pick(r, false, "audioData", "audioData", "heartbeatAck", "sessionEnded"); // in the gateway's shape too
+        fields.add(pick(r, plain, "\"type\":\"" + type + "\"", "\"type\":\"audio\"", "\"type\":\"audio\"",
+                "\"type\":\"sessionStatus\"", "\"type\":3", "\"type\":\"heartbeatAck\"", "\"type\":\"sessionEnded\"", ""));
         byte[] pcm = new byte[!plain && r.nextInt(8) == 0 ? r.nextInt(5) : 2 * (1 + r.nextInt(300))];
         r.nextBytes(pcm);
         String data = Base64.getEncoder().encodeToString(pcm);
@@ -120,6 +135,9 @@ class AudioFrameReaderTest {
             default -> data;
         };
         String dataName = pick(r, plain, "audioData", "audio");
+        if (!type.startsWith("audio") && r.nextBoolean()) {
+            dataName = "connectionId"; // a heartbeat acknowledgement or an end, without audio
+        }
         fields.add(!plain && r.nextInt(20) == 0 ? "\"" + dataName + "\":null" : "\"" + dataName + "\":\"" + data + "\"");
         if (!plain && r.nextInt(20) == 0) {
             fields.add("\"" + (dataName.equals("audio") ? "audioData" : "audio") + "\":\"AAE=\"");
@@ -132,6 +150,10 @@ class AudioFrameReaderTest {
                 "\"sequenceNumber\":1.5", "\"sequenceNumber\":1e2", "\"sequenceNumber\":07", "\"sequenceNumber\":-",
                 "\"sequenceNumber\":123456789012345678901", ""));
         fields.add(pick(r, plain, "\"timestamp\":" + r.nextLong() / 8, "\"timestamp\":0", "\"timestamp\":null", ""));
+        fields.add(pick(r, plain, "\"serverTime\":" + r.nextInt(), "\"serverTime\":\"12\"", "\"serverTime\":1.5", ""));
+        fields.add(pick(r, plain, "\"message\":\"Session ended by speaker\"", "\"message\":42", "\"message\":null", "\"message\":\"\"",
+                "\"message\":\"caf\u00e9\"", ""));
+        fields.add(pick(r, plain, "\"reason\":\"done\"", "\"reason\":7", "\"reason\":\"\"", "")); // beside a message, which wins
         fields.add(pick(r, plain, "\"connectionId\":\"abc\"", "\"extra\":7", "\"extra\":{\"a\":1}", "\"extra\":[1]", "\"extra\":true",
                 "\"extra\":\"tab\ttab\"", "\"\\u0074ype\":\"x\"", "", "", ""));
         if (!plain && r.nextInt(15) == 0) {
@@ -183,7 +205,7 @@ class AudioFrameReaderTest {
     void agreesWithTheTreeOnEveryFrame(@ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int seed) throws Exception {
         String text = frame(seed);
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-        boolean onePass = AudioFrameReader.read(utf8, 0, utf8.length) != null;
+        boolean onePass = FlatFrameReader.read(utf8, 0, utf8.length) != null;
         assertThat(outcome(() -> WireCodec.decodeServer(utf8, 0, utf8.length), onePass))
                 .as(text)
                 .isEqualTo(outcome(() -> WireCodec.decodeServer(text), onePass));
@@ -192,16 +214,21 @@ class AudioFrameReaderTest {
     @Test
     void theGeneratorTakesBothPaths() {
         int fast = 0;
+        int fastOther = 0;
         int tree = 0;
         for (int seed = 0; seed < 2_000; seed++) {
             byte[] utf8 = frame(seed).getBytes(StandardCharsets.UTF_8);
-            if (AudioFrameReader.read(utf8, 0, utf8.length) != null) {
+            FlatFrameReader.Fields f = FlatFrameReader.read(utf8, 0, utf8.length);
+            if (f == null) {
+                tree++;
+            } else if (f.isAudio()) {
                 fast++;
             } else {
-                tree++;
+                fastOther++;
             }
         }
-        assertThat(fast).as("frames read in one pass").isGreaterThan(100);
+        assertThat(fast).as("audio frames read in one pass").isGreaterThan(100);
+        assertThat(fastOther).as("acknowledgements and ends read in one pass").isGreaterThan(100);
         assertThat(tree).as("frames handed to the tree").isGreaterThan(100);
     }
 }
