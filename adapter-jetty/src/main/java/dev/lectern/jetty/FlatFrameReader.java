@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
  * Reads the frames a listener gets in the middle of a stream in one pass over their UTF-8 bytes, with no
  * JSON library: audio frames (nearly all of the traffic; no {@code String} of the base64 text, which is
  * decoded straight from the frame as it is read), and the heartbeat acknowledgement and the session's end,
- * which arrive while audio flows and which a JSON tree read (a parser set up per frame, and Jackson's code
- * compiled anew mid-stream).
+ * which arrive while audio flows: read as a JSON tree, each cost a parser of its own, and the first of them
+ * had Jackson's parsing code compiled anew in the middle of the stream.
  *
  * <p>It accepts only the plain shape a gateway writes: one flat object whose known fields ({@code type},
  * {@code audioData} or {@code audio}, {@code sessionId}, {@code targetLanguage}, {@code sequenceNumber},
