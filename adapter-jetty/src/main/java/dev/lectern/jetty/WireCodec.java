@@ -3,6 +3,7 @@ package dev.lectern.jetty;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.SegmentedStringWriter;
+import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -59,15 +60,17 @@ public final class WireCodec {
      * middle of the stream.
      */
     public static String encode(ClientMessage message) {
-        // Jackson's own writer, on its recycled buffers, as ObjectMapper.writeValueAsString uses
-        SegmentedStringWriter text = new SegmentedStringWriter(JSON.getFactory()._getBufferRecycler());
-        try {
+        // Jackson's own writer on its pooled buffers, taken and given back as ObjectMapper.writeValueAsString does
+        BufferRecycler buffers = JSON.getFactory()._getBufferRecycler();
+        try (SegmentedStringWriter text = new SegmentedStringWriter(buffers)) {
             try (JsonGenerator o = JSON.getFactory().createGenerator(text)) {
                 write(o, message);
             }
             return text.getAndClear();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e); // writing to memory does not fail
+        } finally {
+            buffers.releaseToPool();
         }
     }
 
