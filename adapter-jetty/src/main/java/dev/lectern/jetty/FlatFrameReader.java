@@ -33,35 +33,37 @@ final class FlatFrameReader {
         ascii("type"), ascii("audioData"), ascii("audio"), ascii("sessionId"), ascii("targetLanguage"),
         ascii("sequenceNumber"), ascii("timestamp"), ascii("serverTime"), ascii("message"), ascii("reason"),
     };
-    /** The types read here. */
-    private static final String[] TYPES = {"audioData", "audio", "heartbeatAck", "sessionEnded"};
-    private static final int AUDIO_DATA_TYPE = 0;
-    private static final int AUDIO_TYPE = 1;
-    private static final int HEARTBEAT_ACK_TYPE = 2;
-    private static final byte[][] TYPE_NAMES = {ascii(TYPES[0]), ascii(TYPES[1]), ascii(TYPES[2]), ascii(TYPES[3])};
 
-    /**
-     * What an accepted frame holds. For the audio types, {@code audio} is already decoded from its base64
-     * text, in the same pass that found the text's end ({@link Base64Value}), or null when the text is not
-     * base64, which the caller reports in its turn. Fields a type does not use are read and left for the
-     * caller to ignore, as the tree reading ignores them.
-     */
-    record Fields(int kind, byte[] audio, String sessionId, String targetLanguage, Long sequenceNumber, Long timestamp,
-            Long serverTime, String message, String reason) {
+    /** The types read here, each with its spelling on the wire. */
+    enum Kind {
+        AUDIO_DATA("audioData"), AUDIO("audio"), HEARTBEAT_ACK("heartbeatAck"), SESSION_ENDED("sessionEnded");
 
-        /** The frame's type, as spelled on the wire. */
-        String type() {
-            return TYPES[kind];
+        private static final Kind[] ALL = values();
+        private static final byte[][] WIRE_NAMES = java.util.Arrays.stream(ALL).map(k -> ascii(k.wireName)).toArray(byte[][]::new);
+
+        private final String wireName;
+
+        Kind(String wireName) {
+            this.wireName = wireName;
+        }
+
+        String wireName() {
+            return wireName;
         }
 
         boolean isAudio() {
-            return kind == AUDIO_DATA_TYPE || kind == AUDIO_TYPE;
-        }
-
-        boolean isHeartbeatAck() {
-            return kind == HEARTBEAT_ACK_TYPE;
+            return this == AUDIO_DATA || this == AUDIO;
         }
     }
+
+    /**
+     * What an accepted frame holds. For the audio kinds, {@code audio} is already decoded from its base64
+     * text, in the same pass that found the text's end ({@link Base64Value}), or null when the text is not
+     * base64, which the caller reports in its turn. Fields a kind does not use are read and left for the
+     * caller to ignore, as the tree reading ignores them.
+     */
+    record Fields(Kind kind, byte[] audio, String sessionId, String targetLanguage, Long sequenceNumber, Long timestamp,
+            Long serverTime, String message, String reason) {}
 
     private FlatFrameReader() {}
 
@@ -76,7 +78,7 @@ final class FlatFrameReader {
             return null;
         }
         i = skipSpace(utf8, i + 1, end);
-        int type = -1;
+        Kind type = null;
         boolean hasAudio = false;
         byte[] audio = null;
         String session = null;
@@ -129,11 +131,11 @@ final class FlatFrameReader {
                 }
                 switch (field) {
                     case TYPE -> {
-                        int kind = find(TYPE_NAMES, utf8, i + 1, valueEnd);
+                        int kind = find(Kind.WIRE_NAMES, utf8, i + 1, valueEnd);
                         if (kind < 0) {
                             return null; // not a type read here: the tree reading handles it
                         }
-                        type = kind;
+                        type = Kind.ALL[kind];
                     }
                     case SESSION_ID -> session = text(utf8, i + 1, valueEnd);
                     case TARGET_LANGUAGE -> language = text(utf8, i + 1, valueEnd);
@@ -175,11 +177,10 @@ final class FlatFrameReader {
                 return null;
             }
         }
-        if (skipSpace(utf8, i + 1, end) != end || type < 0) {
-            return null;
+        if (skipSpace(utf8, i + 1, end) != end || type == null || (type.isAudio() && !hasAudio)) {
+            return null; // (audio without its data: the tree reports it)
         }
-        Fields fields = new Fields(type, audio, session, language, sequence, timestamp, serverTime, message, reason);
-        return fields.isAudio() && !hasAudio ? null : fields; // audio without its data: the tree reports it
+        return new Fields(type, audio, session, language, sequence, timestamp, serverTime, message, reason);
     }
 
     private static String text(byte[] utf8, int start, int end) {

@@ -403,11 +403,15 @@ public final class WireCodec {
         if (f == null) {
             return null;
         }
-        if (!f.isAudio()) {
-            return f.isHeartbeatAck() ? new ServerMessage.HeartbeatAck(f.timestamp(), f.serverTime())
-                    : new ServerMessage.SessionEnded(sessionId(f.sessionId()), f.message() != null ? f.message() : f.reason(),
-                            f.timestamp());
-        }
+        return switch (f.kind()) {
+            case HEARTBEAT_ACK -> new ServerMessage.HeartbeatAck(f.timestamp(), f.serverTime());
+            case SESSION_ENDED -> new ServerMessage.SessionEnded(sessionId(f.sessionId()),
+                    f.message() != null ? f.message() : f.reason(), f.timestamp());
+            case AUDIO_DATA, AUDIO -> flatAudio(f);
+        };
+    }
+
+    private static ServerMessage flatAudio(FlatFrameReader.Fields f) throws MalformedFrameException {
         try {
             // in the tree reading's order, so that a frame with two faults is reported the same way
             SessionId session = sessionId(f.sessionId());
@@ -422,7 +426,7 @@ public final class WireCodec {
             return new ServerMessage.AudioData(session, target, AudioChunk.ofOwned(pcm),
                     f.sequenceNumber() == null ? null : SequenceNumber.of(f.sequenceNumber()), f.timestamp());
         } catch (IllegalArgumentException e) {
-            throw new MalformedFrameException(f.type() + " frame with a bad field: " + e.getMessage());
+            throw new MalformedFrameException(f.kind().wireName() + " frame with a bad field: " + e.getMessage());
         }
     }
 

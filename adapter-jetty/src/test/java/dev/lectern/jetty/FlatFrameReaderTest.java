@@ -221,7 +221,7 @@ class FlatFrameReaderTest {
             FlatFrameReader.Fields f = FlatFrameReader.read(utf8, 0, utf8.length);
             if (f == null) {
                 tree++;
-            } else if (f.isAudio()) {
+            } else if (f.kind().isAudio()) {
                 fast++;
             } else {
                 fastOther++;
