@@ -3,20 +3,23 @@ package dev.lectern.jetty;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads the frames a listener gets in the middle of a stream in one pass over their UTF-8 bytes, with no
- * JSON library: audio frames (nearly all of the traffic; no {@code String} of the base64 text, which is
- * decoded straight from the frame as it is read), and the heartbeat acknowledgement and the session's end,
- * which arrive while audio flows: read as a JSON tree, each cost a parser of its own, and the first of them
- * had Jackson's parsing code compiled anew in the middle of the stream.
+ * Reads the frames a listener gets in its ordinary life in one pass over their UTF-8 bytes, with no JSON
+ * library: audio frames (nearly all of the traffic; no {@code String} of the base64 text, which is decoded
+ * straight from the frame as it is read), the heartbeat acknowledgement and the session's end, which arrive
+ * while audio flows (read as a JSON tree, each cost a parser of its own, and the first of them had Jackson's
+ * parsing code compiled anew in the middle of the stream), and the join's answer, the first frame of every
+ * listener (read as a tree, it made every listener's process build Jackson's object mapper, about 0.3 s of
+ * CPU, for that one frame).
  *
  * <p>It accepts only the plain shape a gateway writes: one flat object whose known fields ({@code type},
- * {@code audioData} or {@code audio}, {@code sessionId}, {@code targetLanguage}, {@code sequenceNumber},
- * {@code timestamp}, {@code serverTime}, {@code message}, {@code reason}) appear at most once, with strings
- * of printable ASCII and no escapes where text belongs, integers where numbers belong, and unknown fields
- * holding strings or integers. Anything else (an escape, a nested value, a literal, a fraction, a number as
- * text or text as a number, a duplicate, text after the object, invalid JSON, another type) makes it answer
- * {@code null}, and the caller reads the frame as a tree, which decides. So whatever it accepts, it reads as
- * the tree would: {@code FlatFrameReaderTest} checks that on generated frames.
+ * {@code audioData} or {@code audio}, {@code sessionId}, {@code targetLanguage}, {@code sourceLanguage},
+ * {@code connectionId}, {@code qualityTier}, {@code sequenceNumber}, {@code listenerCount}, {@code timestamp},
+ * {@code serverTime}, {@code message}, {@code reason}) appear at most once, with strings of printable ASCII
+ * and no escapes where text belongs, integers where numbers belong, and unknown fields holding strings or
+ * integers. Anything else (an escape, a nested value, a literal, a fraction, a number as text or text as a
+ * number, a duplicate, text after the object, invalid JSON, another type) makes it answer {@code null}, and
+ * the caller reads the frame as a tree, which decides. So whatever it accepts, it reads as the tree would:
+ * {@code FlatFrameReaderTest} checks that on generated frames.
  */
 final class FlatFrameReader {
     private static final int TYPE = 0;
@@ -29,14 +32,20 @@ final class FlatFrameReader {
     private static final int SERVER_TIME = 7;
     private static final int MESSAGE = 8;
     private static final int REASON = 9;
+    private static final int SOURCE_LANGUAGE = 10;
+    private static final int CONNECTION_ID = 11;
+    private static final int LISTENER_COUNT = 12;
+    private static final int QUALITY_TIER = 13;
     private static final byte[][] NAMES = {
         ascii("type"), ascii("audioData"), ascii("audio"), ascii("sessionId"), ascii("targetLanguage"),
         ascii("sequenceNumber"), ascii("timestamp"), ascii("serverTime"), ascii("message"), ascii("reason"),
+        ascii("sourceLanguage"), ascii("connectionId"), ascii("listenerCount"), ascii("qualityTier"),
     };
 
     /** The types read here, each with its spelling on the wire. */
     enum Kind {
-        AUDIO_DATA("audioData"), AUDIO("audio"), HEARTBEAT_ACK("heartbeatAck"), SESSION_ENDED("sessionEnded");
+        AUDIO_DATA("audioData"), AUDIO("audio"), HEARTBEAT_ACK("heartbeatAck"), SESSION_ENDED("sessionEnded"),
+        SESSION_JOINED("sessionJoined");
 
         private static final Kind[] ALL = values();
         private static final byte[][] WIRE_NAMES = java.util.Arrays.stream(ALL).map(k -> ascii(k.wireName)).toArray(byte[][]::new);
@@ -63,7 +72,8 @@ final class FlatFrameReader {
      * caller to ignore, as the tree reading ignores them.
      */
     record Fields(Kind kind, byte[] audio, String sessionId, String targetLanguage, Long sequenceNumber, Long timestamp,
-            Long serverTime, String message, String reason) {}
+            Long serverTime, String message, String reason, String sourceLanguage, String connectionId, Long listenerCount,
+            String qualityTier) {}
 
     private FlatFrameReader() {}
 
@@ -88,6 +98,10 @@ final class FlatFrameReader {
         Long serverTime = null;
         String message = null;
         String reason = null;
+        String source = null;
+        String connection = null;
+        Long listeners = null;
+        String tier = null;
         int seen = 0;
         while (true) {
             if (i >= end || utf8[i] != '"') {
@@ -141,7 +155,10 @@ final class FlatFrameReader {
                     case TARGET_LANGUAGE -> language = text(utf8, i + 1, valueEnd);
                     case MESSAGE -> message = text(utf8, i + 1, valueEnd);
                     case REASON -> reason = text(utf8, i + 1, valueEnd);
-                    case SEQUENCE_NUMBER, TIMESTAMP, SERVER_TIME -> {
+                    case SOURCE_LANGUAGE -> source = text(utf8, i + 1, valueEnd);
+                    case CONNECTION_ID -> connection = text(utf8, i + 1, valueEnd);
+                    case QUALITY_TIER -> tier = text(utf8, i + 1, valueEnd);
+                    case SEQUENCE_NUMBER, TIMESTAMP, SERVER_TIME, LISTENER_COUNT -> {
                         return null; // a number as text: the tree parses it
                     }
                     default -> { } // an unknown field: ignored
@@ -156,6 +173,7 @@ final class FlatFrameReader {
                     case SEQUENCE_NUMBER -> sequence = parseInteger(utf8, i, numberEnd);
                     case TIMESTAMP -> timestamp = parseInteger(utf8, i, numberEnd);
                     case SERVER_TIME -> serverTime = parseInteger(utf8, i, numberEnd);
+                    case LISTENER_COUNT -> listeners = parseInteger(utf8, i, numberEnd);
                     case -1 -> { } // an unknown field: ignored
                     default -> {
                         return null; // a number where text belongs: the tree decides
@@ -180,7 +198,8 @@ final class FlatFrameReader {
         if (skipSpace(utf8, i + 1, end) != end || type == null || (type.isAudio() && !hasAudio)) {
             return null; // (audio without its data: the tree reports it)
         }
-        return new Fields(type, audio, session, language, sequence, timestamp, serverTime, message, reason);
+        return new Fields(type, audio, session, language, sequence, timestamp, serverTime, message, reason, source, connection,
+                listeners, tier);
     }
 
     private static String text(byte[] utf8, int start, int end) {

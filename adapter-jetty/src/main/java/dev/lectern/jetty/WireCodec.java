@@ -1,5 +1,6 @@
 package dev.lectern.jetty;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.SegmentedStringWriter;
@@ -31,7 +32,8 @@ public final class WireCodec {
     /** API Gateway's frame limit: every JSON message Lectern sends must fit one frame. */
     public static final int MAX_FRAME_BYTES = 32 * 1024;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Jackson's streaming side, all a client's own messages need; cheap to build. */
+    private static final JsonFactory STREAMS = new JsonFactory();
     private static final Base64.Encoder B64 = Base64.getEncoder();
     private static final Base64.Decoder B64_IN = Base64.getDecoder();
     /** Session ids seen lately, so the id on every audio frame is checked once, not once per frame. */
@@ -41,6 +43,15 @@ public final class WireCodec {
     private static final int REMEMBERED = 4_096;
 
     private WireCodec() {}
+
+    /**
+     * Jackson's object mapper, built on first use: the tree reading of frames the one-pass reader hands
+     * back, the gateway's side and the details maps. Building it costs about 0.3 s of CPU in a fresh JVM
+     * (its classes), which a listener that only joins, hears audio, heartbeats and ends never needs.
+     */
+    private static final class Tree {
+        static final ObjectMapper JSON = new ObjectMapper();
+    }
 
     /** A frame that cannot be decoded; its message says why and never contains a token. */
     public static final class MalformedFrameException extends Exception {
@@ -61,9 +72,9 @@ public final class WireCodec {
      */
     public static String encode(ClientMessage message) {
         // Jackson's own writer on its pooled buffers, taken and given back as ObjectMapper.writeValueAsString does
-        BufferRecycler buffers = JSON.getFactory()._getBufferRecycler();
+        BufferRecycler buffers = STREAMS._getBufferRecycler();
         try (SegmentedStringWriter text = new SegmentedStringWriter(buffers)) {
-            try (JsonGenerator o = JSON.getFactory().createGenerator(text)) {
+            try (JsonGenerator o = STREAMS.createGenerator(text)) {
                 write(o, message);
             }
             return text.getAndClear();
@@ -232,7 +243,7 @@ public final class WireCodec {
 
     /** The JSON text of {@code message}, with canonical names (the gateway's side). */
     public static String encode(ServerMessage message) {
-        ObjectNode o = JSON.createObjectNode();
+        ObjectNode o = Tree.JSON.createObjectNode();
         if (message.type() != null) {
             o.put("type", message.type());
         }
@@ -309,7 +320,7 @@ public final class WireCodec {
         } else if (message instanceof ServerMessage.AudioQualityWarning m) {
             putText(o, "issue", m.issue());
             putText(o, "message", m.message());
-            o.set("details", JSON.valueToTree(m.details()));
+            o.set("details", Tree.JSON.valueToTree(m.details()));
             putNumber(o, "timestamp", m.timestamp());
         } else if (message instanceof ServerMessage.BroadcastChanged m) {
             putSession(o, m.sessionId());
@@ -357,7 +368,7 @@ public final class WireCodec {
                 details.put("retryAfter", m.retryAfterSeconds());
             }
             if (!details.isEmpty()) {
-                o.set("details", JSON.valueToTree(details));
+                o.set("details", Tree.JSON.valueToTree(details));
             }
             if (m.status() != null) {
                 o.put("status", m.status());
@@ -383,7 +394,7 @@ public final class WireCodec {
         }
         JsonNode o;
         try {
-            o = JSON.readTree(JSON.getFactory().createParser(utf8, offset, length));
+            o = Tree.JSON.readTree(Tree.JSON.getFactory().createParser(utf8, offset, length));
         } catch (java.io.IOException e) {
             throw new MalformedFrameException("not JSON: frame is not JSON (" + (e instanceof JsonProcessingException j
                     ? j.getOriginalMessage() : e.getMessage()) + ")");
@@ -396,7 +407,8 @@ public final class WireCodec {
 
     /**
      * The frame in {@code utf8} if {@link FlatFrameReader} reads it in one pass (audio, the heartbeat
-     * acknowledgement, the session's end), built as the tree reading builds it; null for the tree to decide.
+     * acknowledgement, the session's end, the join's answer), built as the tree reading builds it; null for
+     * the tree to decide.
      */
     private static ServerMessage flatFrame(byte[] utf8, int offset, int length) throws MalformedFrameException {
         FlatFrameReader.Fields f = FlatFrameReader.read(utf8, offset, length);
@@ -408,7 +420,22 @@ public final class WireCodec {
             case SESSION_ENDED -> new ServerMessage.SessionEnded(sessionId(f.sessionId()),
                     f.message() != null ? f.message() : f.reason(), f.timestamp());
             case AUDIO_DATA, AUDIO -> flatAudio(f);
+            case SESSION_JOINED -> flatJoined(f);
         };
+    }
+
+    /** The join's answer, or null (for the tree, which words the fault) when a field does not parse. */
+    private static ServerMessage flatJoined(FlatFrameReader.Fields f) {
+        if (f.sessionId() == null) {
+            return null;
+        }
+        try {
+            return new ServerMessage.SessionJoined(SessionId.of(f.sessionId()), language(f.targetLanguage()),
+                    language(f.sourceLanguage()), f.connectionId(),
+                    f.listenerCount() == null ? null : Integer.valueOf(f.listenerCount().intValue()), f.qualityTier(), f.timestamp());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static ServerMessage flatAudio(FlatFrameReader.Fields f) throws MalformedFrameException {
@@ -600,7 +627,7 @@ public final class WireCodec {
             throw new MalformedFrameException(code + ": empty frame");
         }
         try {
-            JsonNode node = JSON.readTree(text);
+            JsonNode node = Tree.JSON.readTree(text);
             if (node == null || !node.isObject()) {
                 throw new MalformedFrameException(code + ": frame is not a JSON object");
             }
@@ -722,7 +749,7 @@ public final class WireCodec {
         if (d == null || !d.isObject()) {
             return Map.of();
         }
-        Map<String, Object> raw = JSON.convertValue(d, Map.class);
+        Map<String, Object> raw = Tree.JSON.convertValue(d, Map.class);
         Map<String, Object> out = new LinkedHashMap<>();
         raw.forEach((k, v) -> {
             if (k != null && v != null) {

@@ -40,9 +40,12 @@ class FlatFrameReaderTest {
     }
 
     @Test
-    void readsTheHeartbeatAcknowledgementAndTheEndAsTheGatewayWritesThem() throws Exception {
+    void readsTheJoinTheHeartbeatAcknowledgementAndTheEndAsTheGatewayWritesThem() throws Exception {
         for (ServerMessage sent : List.of(new ServerMessage.HeartbeatAck(1_764_000_000_000L, 1_764_000_000_007L),
-                new ServerMessage.SessionEnded(ID, "Session ended by speaker", 1_764_000_000_000L))) {
+                new ServerMessage.SessionEnded(ID, "Session ended by speaker", 1_764_000_000_000L),
+                new ServerMessage.SessionJoined(ID, LanguageCode.of("es"), LanguageCode.of("en"), "c-17", 12, "standard",
+                        1_764_000_000_000L),
+                new ServerMessage.SessionJoined(ID, LanguageCode.of("de"), null, null, null, null, null))) {
             byte[] frame = WireCodec.encode(sent).getBytes(StandardCharsets.UTF_8);
 
             assertThat(FlatFrameReader.read(frame, 0, frame.length)).as(sent.type()).isNotNull();
@@ -75,6 +78,7 @@ class FlatFrameReaderTest {
                 "{\"type\":\"sessionStatus\"}",                            // not a type read here
                 "{\"type\":\"heartbeatAck\",\"timestamp\":\"12\"}",           // a number as text
                 "{\"type\":\"sessionEnded\",\"message\":42}",              // a number as text
+                "{\"type\":\"sessionJoined\",\"listenerCount\":\"3\"}",     // a number as text
                 "{\"type\":\"audio\",\"sessionId\":\"golden-eagle-427\"}",  // audio without its data
                 "{}", "[]", "")) {
             byte[] b = frame.getBytes(StandardCharsets.UTF_8);
@@ -119,9 +123,10 @@ class FlatFrameReaderTest {
         Random r = new Random(seed);
         boolean plain = r.nextBoolean(); // half of them in the gateway's own shape, the other half anything
         List<String> fields = new ArrayList<>();
-        String type = pick(r, false, "audioData", "audioData", "heartbeatAck", "sessionEnded"); // in the gateway's shape too
+        String type = pick(r, false, "audioData", "audioData", "heartbeatAck", "sessionEnded", "sessionJoined"); // in the gateway's shape too
         fields.add(pick(r, plain, "\"type\":\"" + type + "\"", "\"type\":\"audio\"", "\"type\":\"audio\"",
-                "\"type\":\"sessionStatus\"", "\"type\":3", "\"type\":\"heartbeatAck\"", "\"type\":\"sessionEnded\"", ""));
+                "\"type\":\"sessionStatus\"", "\"type\":3", "\"type\":\"heartbeatAck\"", "\"type\":\"sessionEnded\"",
+                "\"type\":\"sessionJoined\"", ""));
         byte[] pcm = new byte[!plain && r.nextInt(8) == 0 ? r.nextInt(5) : 2 * (1 + r.nextInt(300))];
         r.nextBytes(pcm);
         String data = Base64.getEncoder().encodeToString(pcm);
@@ -136,7 +141,7 @@ class FlatFrameReaderTest {
         };
         String dataName = pick(r, plain, "audioData", "audio");
         if (!type.startsWith("audio") && r.nextBoolean()) {
-            dataName = "connectionId"; // a heartbeat acknowledgement or an end, without audio
+            dataName = "note"; // a heartbeat acknowledgement, an end or a join, without audio (an unknown field)
         }
         fields.add(!plain && r.nextInt(20) == 0 ? "\"" + dataName + "\":null" : "\"" + dataName + "\":\"" + data + "\"");
         if (!plain && r.nextInt(20) == 0) {
@@ -146,6 +151,11 @@ class FlatFrameReaderTest {
                 "\"sessionId\":42", ""));
         fields.add(pick(r, plain, "\"targetLanguage\":\"es\"", "\"targetLanguage\":\"\"", "\"targetLanguage\":\"e1\"",
                 "\"targetLanguage\":null", ""));
+        fields.add(pick(r, plain, "\"sourceLanguage\":\"en\"", "\"sourceLanguage\":\" \"", "\"sourceLanguage\":\"english!\"",
+                "\"sourceLanguage\":7", ""));
+        fields.add(pick(r, plain, "\"listenerCount\":" + r.nextInt(501), "\"listenerCount\":\"12\"", "\"listenerCount\":4294967297",
+                "\"listenerCount\":-3", "\"listenerCount\":2.5", ""));
+        fields.add(pick(r, plain, "\"qualityTier\":\"standard\"", "\"qualityTier\":\"\"", "\"qualityTier\":2", ""));
         fields.add(pick(r, plain, "\"sequenceNumber\":" + r.nextInt(1_000_000), "\"sequenceNumber\":-1", "\"sequenceNumber\":\"12\"",
                 "\"sequenceNumber\":1.5", "\"sequenceNumber\":1e2", "\"sequenceNumber\":07", "\"sequenceNumber\":-",
                 "\"sequenceNumber\":123456789012345678901", ""));
@@ -154,7 +164,7 @@ class FlatFrameReaderTest {
         fields.add(pick(r, plain, "\"message\":\"Session ended by speaker\"", "\"message\":42", "\"message\":null", "\"message\":\"\"",
                 "\"message\":\"caf\u00e9\"", ""));
         fields.add(pick(r, plain, "\"reason\":\"done\"", "\"reason\":7", "\"reason\":\"\"", "")); // beside a message, which wins
-        fields.add(pick(r, plain, "\"connectionId\":\"abc\"", "\"extra\":7", "\"extra\":{\"a\":1}", "\"extra\":[1]", "\"extra\":true",
+        fields.add(pick(r, plain, "\"connectionId\":\"abc\"", "\"connectionId\":5", "\"extra\":7", "\"extra\":{\"a\":1}", "\"extra\":[1]", "\"extra\":true",
                 "\"extra\":\"tab\ttab\"", "\"\\u0074ype\":\"x\"", "", "", ""));
         if (!plain && r.nextInt(15) == 0) {
             fields.add(fields.get(r.nextInt(fields.size()))); // a duplicate
@@ -228,7 +238,7 @@ class FlatFrameReaderTest {
             }
         }
         assertThat(fast).as("audio frames read in one pass").isGreaterThan(100);
-        assertThat(fastOther).as("acknowledgements and ends read in one pass").isGreaterThan(100);
+        assertThat(fastOther).as("acknowledgements, ends and joins read in one pass").isGreaterThan(100);
         assertThat(tree).as("frames handed to the tree").isGreaterThan(100);
     }
 }
