@@ -32,13 +32,14 @@ trap '[ -n "$GW_PID" ] && kill "$GW_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 cpu_of() { awk '{print $14+$15}' /proc/"$1"/stat; }
 HZ=$(getconf CLK_TCK)
 
-run() { # client N
+run_once() { # client N
   local client=$1 n=$2
   java -jar "$GATEWAY_JAR" --port "$PORT" --max-listeners $((n + 100)) --joins-per-minute 1000000 \
       --connects-per-minute 1000000 > "$WORK/gateway.log" 2>&1 &
   local gw=$!
   GW_PID=$gw
   for _ in $(seq 1 100); do grep -qs "listening" "$WORK/gateway.log" && break; sleep 0.1; done
+  grep -qs "listening" "$WORK/gateway.log" || { echo "the gateway did not start on port $PORT: $(grep -m2 -iE 'exception|error' "$WORK/gateway.log" || tail -c 400 "$WORK/gateway.log")" >&2; exit 1; }
   node "$WORK/speaker.mjs" "ws://127.0.0.1:$PORT" bench-speaker 15 "$RATE" "$SECONDS_" > "$WORK/speaker.out" &
   local sp=$!
   for _ in $(seq 1 100); do grep -qs sessionId "$WORK/speaker.out" && break; sleep 0.1; done
@@ -76,8 +77,20 @@ client,n,rate,secs,gw_ms,row=sys.argv[1],int(sys.argv[2]),int(sys.argv[3]),int(s
 d=json.load(open(row)); expected=n*rate*secs
 us=d["cpuS"]*1e6/max(1,d["delivered"])
 print(f"| {n:>5} | {client:<9} | {d['delivered']:>7,} / {expected:,} | {d['cpuS']:6.1f} | {us:6.1f} | {d['p50']} / {d['p99']} | {d['disconnects']} | {d['threads'] if d['threads'] is not None else '-'} | {gw_ms/1000:5.1f} ({gw_ms*1000/max(1,d['delivered']):.1f} us/frame) |")
-json.dump({"client":client,"n":n,"us":us}, open(row+"."+client+str(n),"w"))
+if d["delivered"] > 0:
+    json.dump({"client":client,"n":n,"us":us}, open(row+"."+client+str(n),"w"))
 PY
+}
+
+# A run that delivered nothing failed to start (the session id not printed in time, the gateway's port
+# still held, ...): it is reported on standard error and run once more; it gives no ratio.
+run() { # client N
+  run_once "$@"
+  if python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["delivered"] == 0 else 1)' "$WORK/row.json"; then
+    { echo "$1 at $2 listeners delivered nothing; the speaker printed: $(head -c 300 "$WORK/speaker.out" 2>/dev/null)";
+      echo "the gateway's log ends: $(tail -c 300 "$WORK/gateway.log" 2>/dev/null)"; echo "running it again"; } >&2
+    run_once "$@"
+  fi
 }
 
 echo "Side by side on $(nproc) cores, $(date -u +%Y-%m-%d), ${SECONDS_} s at ${RATE} chunks/s; CPU is the listeners' process, whole run; Lectern on $("${LECTERN_JAVA:-java}" -version 2>&1 | head -1)"
@@ -96,6 +109,7 @@ speak() { # client: one speaker alone against a fresh gateway; prints a row, kee
   local gw=$!
   GW_PID=$gw
   for _ in $(seq 1 100); do grep -qs "listening" "$WORK/gateway.log" && break; sleep 0.1; done
+  grep -qs "listening" "$WORK/gateway.log" || { echo "the gateway did not start on port $PORT: $(grep -m2 -iE 'exception|error' "$WORK/gateway.log" || tail -c 400 "$WORK/gateway.log")" >&2; exit 1; }
   local sent ticks cpu steady=-
   if [ "$client" = yardstick ]; then
     # the child's CPU, read from this shell's cutime and cstime once it has waited for node
