@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * straight from the frame as it is read), the heartbeat acknowledgement and the session's end, which arrive
  * while audio flows (read as a JSON tree, each cost a parser of its own, and the first of them had Jackson's
  * parsing code compiled anew in the middle of the stream), and the join's answer, the first frame of every
- * listener (read as a tree, it made every listener's process build Jackson's object mapper, about 0.3 s of
+ * listener (read as a tree, it made every listener's process build Jackson's object mapper, 0.1-0.3 s of
  * CPU, for that one frame).
  *
  * <p>It accepts only the plain shape a gateway writes: one flat object whose known fields ({@code type},

@@ -408,9 +408,9 @@ public final class WireCodec {
     /**
      * The frame in {@code utf8} if {@link FlatFrameReader} reads it in one pass (audio, the heartbeat
      * acknowledgement, the session's end, the join's answer), built as the tree reading builds it; null for
-     * the tree to decide.
+     * the tree to decide. (Package-private for the tests, which check that the gateway's frames take this way.)
      */
-    private static ServerMessage flatFrame(byte[] utf8, int offset, int length) throws MalformedFrameException {
+    static ServerMessage flatFrame(byte[] utf8, int offset, int length) throws MalformedFrameException {
         FlatFrameReader.Fields f = FlatFrameReader.read(utf8, offset, length);
         if (f == null) {
             return null;
