@@ -7,7 +7,8 @@
 # SpeakerClient on a JettyTransport), each in its own process, CPU per sent chunk from the process's start.
 # Usage: bench/side-by-side.sh [COUNTS...]   (env: DURATION=20 RATE=10 PORT=18181;
 # SPEAKERS=0 leaves out the speakers, SPEAKERS=only runs nothing else; LECTERN_JAVA=path/to/java runs
-# Lectern's processes on another JDK, the gateway staying on the default one; FLOOR=1 adds a third row per
+# Lectern's processes on another JDK, the gateway staying on the default one; LECTERN_JAVA_OPTS="..." gives
+# Lectern's and the floor's JVMs options (split at spaces; the header line names them); FLOOR=1 adds a third row per
 # count: bench's JettyFloorListeners, the same shared Jetty client doing nothing but count the frames, the
 # floor under Lectern's figures in this setting)
 set -euo pipefail
@@ -18,6 +19,7 @@ SECONDS_=${DURATION:-20}  # not SECONDS: bash keeps its own
 RATE=${RATE:-10}
 PORT=${PORT:-18181}
 COUNTS=("$@")
+read -r -a JOPTS <<< "${LECTERN_JAVA_OPTS:-}"
 [ ${#COUNTS[@]} -gt 0 ] || COUNTS=(200 500 1000)
 GATEWAY_JAR=$ROOT/local-gateway/target/lectern-gateway.jar
 LECTERN_JAR=$ROOT/app/target/lectern.jar
@@ -53,14 +55,14 @@ import json,sys; d=json.load(sys.stdin)
 print(json.dumps({"delivered": d["received"], "cpuS": d["cpuS"], "p50": d["latencyMs"]["p50"], "p99": d["latencyMs"]["p99"],
   "disconnects": d["errors"], "threads": None}))' > "$WORK/row.json"
   elif [ "$client" = floor ]; then
-    out=$("${LECTERN_JAVA:-java}" -cp "$BENCH_JAR" dev.lectern.jetty.JettyFloorListeners "ws://127.0.0.1:$PORT" "$id" "$n" es \
+    out=$("${LECTERN_JAVA:-java}" ${JOPTS[@]+"${JOPTS[@]}"} -cp "$BENCH_JAR" dev.lectern.jetty.JettyFloorListeners "ws://127.0.0.1:$PORT" "$id" "$n" es \
         "$SECONDS_" "$RATE" 2>/dev/null | tail -1 || true)
     echo "$out" | python3 -c '
 import json,sys; d=json.load(sys.stdin)
 print(json.dumps({"delivered": d["delivered"], "cpuS": d["cpuSeconds"], "p50": d["latencyMs"]["p50"], "p99": d["latencyMs"]["p99"],
   "disconnects": d["disconnects"], "threads": d["peakThreads"]}))' > "$WORK/row.json"
   else
-    out=$("${LECTERN_JAVA:-java}" -jar "$LECTERN_JAR" load --endpoint "ws://127.0.0.1:$PORT" --session "$id" --listeners "$n" \
+    out=$("${LECTERN_JAVA:-java}" ${JOPTS[@]+"${JOPTS[@]}"} -jar "$LECTERN_JAR" load --endpoint "ws://127.0.0.1:$PORT" --session "$id" --listeners "$n" \
         --seconds "$SECONDS_" --rate "$RATE" --wait $((SECONDS_ + 17)) --whole-process-cpu --json 2>/dev/null | tail -1 || true)
     echo "$out" | python3 -c '
 import json,sys; d=json.load(sys.stdin)
@@ -93,7 +95,7 @@ run() { # client N
   fi
 }
 
-echo "Side by side on $(nproc) cores, $(date -u +%Y-%m-%d), ${SECONDS_} s at ${RATE} chunks/s; CPU is the listeners' process, whole run; Lectern on $("${LECTERN_JAVA:-java}" -version 2>&1 | head -1)"
+echo "Side by side on $(nproc) cores, $(date -u +%Y-%m-%d), ${SECONDS_} s at ${RATE} chunks/s; CPU is the listeners' process, whole run; Lectern on $("${LECTERN_JAVA:-java}" -version 2>&1 | head -1)${LECTERN_JAVA_OPTS:+ with $LECTERN_JAVA_OPTS}"
 echo "| listeners | client | delivered | CPU s | CPU us/chunk | latency p50 / p99 ms | disconnects | peak threads | gateway CPU s |"
 echo "|---|---|---|---|---|---|---|---|---|"
 if [ "${SPEAKERS:-1}" != only ]; then
@@ -119,7 +121,7 @@ speak() { # client: one speaker alone against a fresh gateway; prints a row, kee
     cpu=$(python3 -c "print($ticks / $HZ)")
   else
     local out
-    out=$("${LECTERN_JAVA:-java}" -jar "$LECTERN_JAR" load --endpoint "ws://127.0.0.1:$PORT" --listeners 0 --seconds "$SECONDS_" --rate "$RATE" \
+    out=$("${LECTERN_JAVA:-java}" ${JOPTS[@]+"${JOPTS[@]}"} -jar "$LECTERN_JAR" load --endpoint "ws://127.0.0.1:$PORT" --listeners 0 --seconds "$SECONDS_" --rate "$RATE" \
         --whole-process-cpu --json 2>/dev/null | tail -1 || true)
     sent=$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["speakerSent"])')
     cpu=$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["cpuSeconds"])')
