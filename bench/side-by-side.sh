@@ -34,14 +34,19 @@ trap '[ -n "$GW_PID" ] && kill "$GW_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 cpu_of() { awk '{print $14+$15}' /proc/"$1"/stat; }
 HZ=$(getconf CLK_TCK)
 
-run_once() { # client N
-  local client=$1 n=$2
-  java -jar "$GATEWAY_JAR" --port "$PORT" --max-listeners $((n + 100)) --joins-per-minute 1000000 \
-      --connects-per-minute 1000000 > "$WORK/gateway.log" 2>&1 &
-  local gw=$!
-  GW_PID=$gw
+# start_gateway [OPTIONS...]: the gateway jar on PORT with these options, its pid in GW_PID (the exit trap stops it);
+# stops the script with the gateway's own error when it does not (a port still held, a bad option).
+start_gateway() {
+  java -jar "$GATEWAY_JAR" --port "$PORT" "$@" > "$WORK/gateway.log" 2>&1 &
+  GW_PID=$!
   for _ in $(seq 1 100); do grep -qs "listening" "$WORK/gateway.log" && break; sleep 0.1; done
   grep -qs "listening" "$WORK/gateway.log" || { echo "the gateway did not start on port $PORT: $(grep -m2 -iE 'exception|error' "$WORK/gateway.log" || tail -c 400 "$WORK/gateway.log")" >&2; exit 1; }
+}
+
+run_once() { # client N
+  local client=$1 n=$2
+  start_gateway --max-listeners $((n + 100)) --joins-per-minute 1000000 --connects-per-minute 1000000
+  local gw=$GW_PID
   node "$WORK/speaker.mjs" "ws://127.0.0.1:$PORT" bench-speaker 15 "$RATE" "$SECONDS_" > "$WORK/speaker.out" &
   local sp=$!
   for _ in $(seq 1 100); do grep -qs sessionId "$WORK/speaker.out" && break; sleep 0.1; done
@@ -107,11 +112,8 @@ if [ "${SPEAKERS:-1}" != only ]; then
 fi
 speak() { # client: one speaker alone against a fresh gateway; prints a row, keeps CPU per sent chunk
   local client=$1
-  java -jar "$GATEWAY_JAR" --port "$PORT" > "$WORK/gateway.log" 2>&1 &
-  local gw=$!
-  GW_PID=$gw
-  for _ in $(seq 1 100); do grep -qs "listening" "$WORK/gateway.log" && break; sleep 0.1; done
-  grep -qs "listening" "$WORK/gateway.log" || { echo "the gateway did not start on port $PORT: $(grep -m2 -iE 'exception|error' "$WORK/gateway.log" || tail -c 400 "$WORK/gateway.log")" >&2; exit 1; }
+  start_gateway
+  local gw=$GW_PID
   local sent ticks cpu steady=-
   if [ "$client" = yardstick ]; then
     # the child's CPU, read from this shell's cutime and cstime once it has waited for node
