@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * The one-line JSON object {@code --json} ends standard output with, written by Jackson's streaming
- * generator: the figures are maps, lists, text, numbers and booleans, and an object mapper (about 0.3 s of
+ * generator: the figures are maps, lists, text, numbers and booleans, and an object mapper (0.1-0.3 s of
  * CPU to build in a fresh JVM) would be the only one a load run builds, counted in the CPU it reports.
  */
 final class Json {
