@@ -28,6 +28,19 @@ public final class GatewayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--flavor", paramLabel = "seed|deployed", description = "seed: the seed's protocol (sessions over "
+            + "the WebSocket, first frames, sendAudio); deployed: the service as deployed today (an HTTP session API, "
+            + "connects by sessionId with no first frame, audioChunk, controls that answer nothing) (default ${DEFAULT-VALUE}).")
+    Flavor flavor = Flavor.seed;
+
+    @Option(names = "--http-port", paramLabel = "PORT", description = "With --flavor deployed: serve the HTTP session API on "
+            + "this port too (0 picks one; default: the WebSocket port serves it).")
+    Integer httpPort;
+
+    @Option(names = "--refresh-window", converter = DurationOption.class, paramLabel = "DURATION",
+            description = "With --flavor deployed: how long after --refresh-after a heartbeat still gets a refresh request (default 1m).")
+    Duration refreshWindow = DEFAULTS.refreshWindow();
+
     @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to listen on (default ${DEFAULT-VALUE}).")
     String host = DEFAULTS.host();
 
@@ -95,6 +108,9 @@ public final class GatewayCommand implements Callable<Integer> {
     /** How speaker tokens are checked. */
     enum Auth { none, jwks }
 
+    /** Which service to stand in for, as typed. */
+    enum Flavor { seed, deployed }
+
     /** Picocli reads durations as the gateway writes them. */
     public static final class DurationOption implements CommandLine.ITypeConverter<Duration> {
         @Override
@@ -112,7 +128,15 @@ public final class GatewayCommand implements Callable<Integer> {
         GatewaySettings.Builder b = GatewaySettings.builder().host(host).port(port).refreshAfter(refreshAfter)
                 .warnAfter(warnAfter).maxConnectionAge(maxConnectionAge).heartbeatTimeout(heartbeatTimeout)
                 .idleTimeout(idleTimeout).speakerGrace(speakerGrace).maxListeners(maxListeners)
-                .sessionsPerHour(sessionsPerHour).joinsPerMinute(joinsPerMinute).connectsPerMinute(connectsPerMinute);
+                .sessionsPerHour(sessionsPerHour).joinsPerMinute(joinsPerMinute).connectsPerMinute(connectsPerMinute)
+                .flavor(flavor == Flavor.deployed ? GatewaySettings.Flavor.DEPLOYED : GatewaySettings.Flavor.SEED)
+                .refreshWindow(refreshWindow);
+        if (httpPort != null) {
+            if (flavor != Flavor.deployed) {
+                throw new ParameterException(spec.commandLine(), "--http-port serves the session API of --flavor deployed only");
+            }
+            b.httpPort(httpPort);
+        }
         if (adminPort != null) {
             b.adminPort(adminPort);
         }
@@ -155,6 +179,9 @@ public final class GatewayCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         URI uri = gateway.start();
         out.println("Lectern gateway listening on " + uri);
+        if (gateway.sessionApiUri() != null) {
+            out.println("Lectern gateway (deployed flavor) session API on " + gateway.sessionApiUri());
+        }
         if (gateway.adminUri() != null) {
             out.println("Lectern gateway admin on " + gateway.adminUri() + " (loopback only)");
         }

@@ -42,6 +42,9 @@ final class GatewayCore {
     private static final Set<String> SPEAKER_ACTIONS = Set.of("sendAudio", "audioChunk", "pauseBroadcast", "resumeBroadcast",
             "muteBroadcast", "unmuteBroadcast", "setVolume", "speakerStateChange", "getSessionStatus", "endSession");
     private static final Set<String> LISTENER_ACTIONS = Set.of("pausePlayback", "changeLanguage");
+    /** The languages the deployed service accepts, as a session's source and as a listener's target (section 11.1). */
+    static final Set<String> DEPLOYED_LANGUAGES = Set.of("en", "es", "fr", "de", "it", "pt", "ru", "ja", "ko", "zh",
+            "ar", "hi", "nl", "pl", "tr", "sv", "da", "no", "fi");
 
     private final GatewaySettings settings;
     private final TokenVerifier verifier;
@@ -59,10 +62,15 @@ final class GatewayCore {
     private final AtomicLong slowClosed = new AtomicLong();
     final java.util.concurrent.ConcurrentLinkedQueue<Refusal> refusals = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final GatewayObserver observer;
+    /** The service as deployed (protocol section 11) rather than the seed's protocol. */
+    private final boolean deployed;
+    /** Deployed flavor: messages that reached no handler there and so got no answer (sendAudio, controls...). */
+    private final AtomicLong undelivered = new AtomicLong();
 
     GatewayCore(GatewaySettings settings, TokenVerifier verifier, Translator translator, SessionIdGenerator ids,
                 ScheduledExecutorService timer, java.util.concurrent.Executor workers, Clock clock, GatewayObserver observer) {
         this.settings = settings;
+        this.deployed = settings.flavor() == GatewaySettings.Flavor.DEPLOYED;
         this.observer = observer;
         this.workers = workers;
         this.verifier = verifier;
@@ -96,6 +104,9 @@ final class GatewayCore {
         ScheduledFuture<?> grace;
         long received;
         final SerialLane lane;
+        /** Deployed flavor: {@code active}, {@code paused} or {@code ended}, as the HTTP API shows it. */
+        String status = "active";
+        long updatedAt;
 
         Session(SessionId id, String owner, LanguageCode source, QualityTier tier, long now, java.util.concurrent.Executor workers) {
             this.lane = new SerialLane(workers);
@@ -105,6 +116,7 @@ final class GatewayCore {
             this.tier = tier;
             this.createdAt = now;
             this.lastStateChange = now;
+            this.updatedAt = now;
         }
 
         BroadcastState state() {
@@ -160,6 +172,9 @@ final class GatewayCore {
             throw injected;
         }
         long now = clock.millis();
+        if (deployed) {
+            return acceptDeployed(query, authorization, remoteIp, peer, now);
+        }
         String action = query.get("action");
         if (action == null || !Set.of("createSession", "joinSession", "refreshConnection").contains(action)) {
             throw Refusal.field("INVALID_ACTION", "action", "Unknown or missing connect action");
@@ -173,6 +188,75 @@ final class GatewayCore {
             case "joinSession" -> join(query, remoteIp, peer, now);
             default -> refresh(query, token(query, authorization), peer, now);
         };
+    }
+
+    /**
+     * A connect to the deployed service (protocol section 11.2): any {@code action} is ignored; the session
+     * is named by {@code sessionId}; a valid token whose {@code sub} owns it makes a speaker, anything else
+     * with no {@code targetLanguage} is refused as a listener without one (an invalid token is let in as
+     * anonymous first). No first frame follows.
+     */
+    private Conn acceptDeployed(Map<String, String> q, String authorization, String remoteIp, Peer peer, long now) throws Refusal {
+        String rawId = q.get("sessionId");
+        if (rawId == null || rawId.isBlank()) {
+            throw Refusal.field("MISSING_SESSION_ID", "sessionId", "sessionId is required");
+        }
+        if (!SessionId.PATTERN.matcher(rawId).matches()) {
+            throw Refusal.field("INVALID_SESSION_ID", "sessionId", "Invalid session ID format");
+        }
+        long wait = connects.acquire("connect:ip:" + remoteIp, now);
+        if (wait >= 0) {
+            throw rateLimited(wait);
+        }
+        SessionId id = SessionId.of(rawId);
+        Session session = sessions.get(id);
+        if (session == null) {
+            throw notFound(id, "Session not found");
+        }
+        String user = null;
+        String token = token(q, authorization);
+        if (token != null && !token.isBlank()) {
+            try {
+                user = verifier.verify(token);
+            } catch (TokenVerifier.InvalidTokenException e) {
+                user = null; // the authorizer lets an invalid token in as anonymous
+            }
+        }
+        String rawTarget = q.get("targetLanguage");
+        synchronized (session) {
+            if (!"active".equals(session.status)) {
+                throw new Refusal(403, "SESSION_INACTIVE", "Session is not active", Map.of("sessionId", id.value()), null);
+            }
+            if (rawTarget == null && user != null && user.equals(session.owner)) {
+                Conn conn = new Conn(peer, Role.SPEAKER, session, user, null, null);
+                session.speaker = conn;
+                return conn;
+            }
+            if (rawTarget == null || rawTarget.isBlank()) {
+                throw Refusal.field("MISSING_TARGET_LANGUAGE", "targetLanguage", "targetLanguage is required for listeners");
+            }
+            if (!LANGUAGE.matcher(rawTarget).matches()) {
+                throw Refusal.field("INVALID_TARGET_LANGUAGE", "targetLanguage", "Invalid target language code");
+            }
+            LanguageCode target;
+            try {
+                if (!DEPLOYED_LANGUAGES.contains(rawTarget)) {
+                    throw new IllegalArgumentException(rawTarget);
+                }
+                target = LanguageCode.of(rawTarget);
+            } catch (IllegalArgumentException e) {
+                throw new Refusal(400, "UNSUPPORTED_LANGUAGE", "Language " + rawTarget + " is not supported",
+                        Map.of("languageCode", rawTarget), null);
+            }
+            long joinWait = joins.acquire("join:ip:" + remoteIp, now);
+            if (joinWait >= 0) {
+                throw rateLimited(joinWait);
+            }
+            Conn conn = new Conn(peer, Role.LISTENER, session, null, target, null);
+            session.listeners.add(conn);
+            session.streams.putIfAbsent(target, 0L);
+            return conn;
+        }
     }
 
     private Conn create(Map<String, String> q, String token, Peer peer, long now) throws Refusal {
@@ -296,13 +380,16 @@ final class GatewayCore {
         // after the client, already switched, had closed it: that chunk was lost (seen under CPU load).
         live.add(conn);
         synchronized (conn.session) {
-            conn.peer.sendText(new EncodedText(WireCodec.encode(conn.first)), failure -> {});
+            if (conn.first != null) { // the deployed service sends none (protocol section 11.2)
+                conn.peer.sendText(new EncodedText(WireCodec.encode(conn.first)), failure -> {});
+            }
             conn.open = true;
         }
         synchronized (conn.timers) {
+            // the deployed service asks for a refresh and warns only when a heartbeat comes (section 11.3)
             for (ScheduledFuture<?> t : new ScheduledFuture<?>[] {
-                    later(() -> requestRefresh(conn), settings.refreshAfter().toMillis()),
-                    later(() -> warn(conn), settings.warnAfter().toMillis()),
+                    deployed ? null : later(() -> requestRefresh(conn), settings.refreshAfter().toMillis()),
+                    deployed ? null : later(() -> warn(conn), settings.warnAfter().toMillis()),
                     later(() -> close(conn, 1001, "Going away: maximum connection age"), settings.maxConnectionAge().toMillis())}) {
                 if (t != null) {
                     conn.timers.add(t);
@@ -324,10 +411,18 @@ final class GatewayCore {
         try {
             message = WireCodec.decodeClient(text);
         } catch (WireCodec.MalformedFrameException e) {
+            if (deployed) {
+                undelivered.incrementAndGet(); // its $default route answers with a body API Gateway never delivers
+                return;
+            }
             String reason = e.getMessage();
             int colon = reason.indexOf(':');
             String code = colon > 0 ? reason.substring(0, colon) : "INVALID_MESSAGE";
             error(conn, "MISSING_ACTION".equals(code) ? null : 400, code, colon > 0 ? reason.substring(colon + 1).trim() : reason, Map.of());
+            return;
+        }
+        if (deployed) {
+            receivedDeployed(conn, message, now);
             return;
         }
         String action = message.action();
@@ -350,13 +445,54 @@ final class GatewayCore {
 
     private void heartbeat(Conn conn, long now) {
         conn.lastHeartbeatAt = now;
-        send(conn, WireCodec.encode(new ServerMessage.HeartbeatAck(now, now)));
+        if (!withholdHeartbeatAcks) {
+            send(conn, WireCodec.encode(new ServerMessage.HeartbeatAck(now, now)));
+        }
         long age = now - conn.connectedAt;
         if (age >= settings.refreshAfter().toMillis()) {
             requestRefresh(conn);
         }
         if (age >= settings.warnAfter().toMillis() && conn.warned) {
             sendWarning(conn, now);
+        }
+    }
+
+    /**
+     * The deployed service's routes (protocol section 11.3): a heartbeat is always answered, a speaker's
+     * {@code audioChunk} is relayed, a listener's {@code changeLanguage} re-keys it without a reply; nothing
+     * else reaches a working handler there, so nothing else is answered.
+     */
+    private void receivedDeployed(Conn conn, ClientMessage message, long now) {
+        if (message instanceof ClientMessage.Heartbeat) {
+            heartbeatDeployed(conn, now);
+        } else if (message instanceof ClientMessage.AudioChunkUpload audio && conn.role == Role.SPEAKER
+                && conn.session.id.equals(audio.sessionId())) {
+            conn.session.lane.execute(() -> relay(conn.session, audio.audio(), audio.timestamp() > 0 ? audio.timestamp() : now));
+        } else if (message instanceof ClientMessage.ChangeLanguage change && conn.role == Role.LISTENER) {
+            conn.session.lane.execute(() -> {
+                synchronized (conn.session) {
+                    conn.language = change.targetLanguage();
+                    conn.session.streams.putIfAbsent(change.targetLanguage(), 0L);
+                }
+            });
+        } else {
+            undelivered.incrementAndGet();
+        }
+    }
+
+    /** A heartbeat there: a refresh request while the age is in its window, warnings from warnAfter, then the ack. */
+    private void heartbeatDeployed(Conn conn, long now) {
+        conn.lastHeartbeatAt = now;
+        long age = now - conn.connectedAt;
+        long refreshAt = settings.refreshAfter().toMillis();
+        if (age >= refreshAt && age < refreshAt + settings.refreshWindow().toMillis()) {
+            send(conn, WireCodec.encode(new ServerMessage.ConnectionRefreshRequired(conn.session.id, conn.role.wireName(),
+                    conn.role == Role.LISTENER ? conn.language : null, "Connection refresh required", now)));
+        } else if (age >= settings.warnAfter().toMillis()) {
+            sendWarning(conn, now);
+        }
+        if (!withholdHeartbeatAcks) {
+            send(conn, WireCodec.encode(new ServerMessage.HeartbeatAck(now, null)));
         }
     }
 
@@ -461,6 +597,8 @@ final class GatewayCore {
         }
     }
 
+    /** Fault: heartbeats get no answer (a service that confirms nothing). */
+    volatile boolean withholdHeartbeatAcks;
     volatile double duplicateAudio;
     volatile double reorderAudio;
 
@@ -510,6 +648,9 @@ final class GatewayCore {
         synchronized (session) {
             if (conn.role == Role.LISTENER) {
                 session.listeners.remove(conn);
+            } else if (deployed) {
+                // the deployed disconnect handler ends the session for any speaker connection (section 11.4)
+                endDeployed(session, false);
             } else if (session.speaker == conn && session.active) {
                 if (code == 1000 || settings.speakerGrace().isZero()) {
                     endSessionLocked(session, "Speaker has ended the session");
@@ -547,6 +688,84 @@ final class GatewayCore {
         log.info("Session {} ended: {}", session.id, text);
     }
 
+    /**
+     * The deployed service's end of a session: by the speaker's close, listeners are pushed
+     * {@code sessionEnded} with a {@code message} and left open; by {@code DELETE}, every connection, the
+     * speaker's too, is pushed one with a {@code reason} and then disconnected.
+     */
+    private void endDeployed(Session session, boolean deleted) {
+        if (!session.active) {
+            return;
+        }
+        session.active = false;
+        session.status = "ended";
+        long now = clock.millis();
+        session.updatedAt = now;
+        if (deleted) {
+            String ended = "{\"type\":\"sessionEnded\",\"sessionId\":\"" + session.id.value()
+                    + "\",\"reason\":\"Session was deleted by speaker\",\"timestamp\":" + now + "}";
+            List<Conn> all = new ArrayList<>(session.listeners);
+            if (session.speaker != null && session.speaker.open) {
+                all.add(session.speaker);
+            }
+            for (Conn c : all) {
+                send(c, ended);
+                c.peer.close(1000, "Session deleted");
+            }
+        } else {
+            String ended = WireCodec.encode(new ServerMessage.SessionEnded(session.id, "Speaker has ended the session", now));
+            for (Conn listener : List.copyOf(session.listeners)) {
+                send(listener, ended);
+            }
+        }
+        log.info("Session {} ended ({})", session.id, deleted ? "deleted over HTTP" : "speaker's connection closed");
+    }
+
+    // ---------------------------------------------------------------------- the HTTP session API (deployed)
+
+    /** {@code POST /sessions}: a session owned by {@code user}. */
+    Session createOverHttp(String user, LanguageCode source, QualityTier tier) throws Refusal {
+        long now = clock.millis();
+        synchronized (sessions) {
+            SessionId id;
+            try {
+                id = ids.next(sessions::containsKey);
+            } catch (IllegalStateException e) {
+                throw Refusal.of(500, "INTERNAL_ERROR", "Failed to create session");
+            }
+            Session session = new Session(id, user, source, tier, now, workers);
+            sessions.put(id, session);
+            return session;
+        }
+    }
+
+    /** {@code DELETE /sessions/{id}}. */
+    void deleteOverHttp(Session session) {
+        synchronized (session) {
+            endDeployed(session, true);
+        }
+    }
+
+    /** {@code PATCH} of the status: {@code ended} ends the session as a delete does; the others only mark it. */
+    void updateStatus(Session session, String status) {
+        synchronized (session) {
+            if ("ended".equals(status)) {
+                endDeployed(session, true);
+            } else if (session.active) {
+                session.status = status;
+                session.updatedAt = clock.millis();
+            }
+        }
+    }
+
+    long undeliveredMessages() {
+        return undelivered.get();
+    }
+
+    long now() {
+        return clock.millis();
+    }
+
     private void requestRefresh(Conn conn) {
         if (!conn.open || conn.refreshSent) {
             return;
@@ -576,7 +795,8 @@ final class GatewayCore {
                 send(conn, WireCodec.encode(new ServerMessage.ConnectionTimeout("Connection idle",
                         (int) ((now - conn.lastFrameAt) / 1000), now)));
                 close(conn, 1001, "Idle timeout");
-            } else if (now - conn.lastHeartbeatAt > settings.heartbeatTimeout().toMillis()) {
+            } else if (!deployed && now - conn.lastHeartbeatAt > settings.heartbeatTimeout().toMillis()) {
+                // (the deployed service does not enforce the heartbeat timeout, section 9 S7)
                 close(conn, 1001, "Heartbeat timeout");
             }
         }

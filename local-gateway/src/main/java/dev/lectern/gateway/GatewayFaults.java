@@ -70,6 +70,11 @@ public final class GatewayFaults {
         core.reorderAudio = probability;
     }
 
+    /** From now on heartbeats get no answer, or again one (a deployed-flavor connection then confirms nothing). */
+    public void withholdHeartbeatAcks(boolean withhold) {
+        core.withholdHeartbeatAcks = withhold;
+    }
+
     /** Sends a frame that is not JSON. */
     public int sendMalformed(Predicate<ConnectionInfo> filter) {
         return sendRaw(filter, "{\"type\":\"audioData\",\"audioData\":");

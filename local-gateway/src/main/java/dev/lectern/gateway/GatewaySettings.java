@@ -10,7 +10,24 @@ import java.util.Objects;
 public record GatewaySettings(String host, int port, Duration refreshAfter, Duration warnAfter, Duration maxConnectionAge,
                               Duration heartbeatTimeout, Duration idleTimeout, Duration speakerGrace, int maxListeners,
                               int sessionsPerHour, int joinsPerMinute, int connectsPerMinute, long maxOutboundBytes,
-                              java.nio.file.Path tlsKeyStore, String tlsKeyStorePassword, int adminPort) {
+                              java.nio.file.Path tlsKeyStore, String tlsKeyStorePassword, int adminPort,
+                              Flavor flavor, int httpPort, Duration refreshWindow) {
+
+    /**
+     * Which service the gateway stands in for: {@code SEED}, the protocol of sections 1-10; {@code DEPLOYED},
+     * the service as deployed today (section 11): an HTTP session API, connects by {@code sessionId} with no
+     * first frame, heartbeat-driven refresh requests and warnings, {@code audioChunk} only, and the
+     * deployed service's limits (controls that answer nothing, a speaker whose old connection's close ends
+     * the session).
+     */
+    public enum Flavor {
+        SEED, DEPLOYED;
+
+        /** {@code seed} or {@code deployed}, as the command line writes it. */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     public GatewaySettings {
         Objects.requireNonNull(host, "host is null");
@@ -30,11 +47,14 @@ public record GatewaySettings(String host, int port, Duration refreshAfter, Dura
         check(maxOutboundBytes >= 64 * 1024, "maxOutboundBytes", maxOutboundBytes);
         check(tlsKeyStore == null || java.nio.file.Files.isReadable(tlsKeyStore), "tlsKeyStore", tlsKeyStore);
         check(adminPort >= -1 && adminPort <= 65535, "adminPort", adminPort);
+        Objects.requireNonNull(flavor, "flavor is null");
+        check(httpPort >= -1 && httpPort <= 65535, "httpPort", httpPort);
+        positive(refreshWindow, "refreshWindow");
     }
 
     @Override
     public String toString() {
-        return "GatewaySettings[" + host + ":" + port + ", refreshAfter=" + refreshAfter + ", tls="
+        return "GatewaySettings[" + flavor.wireName() + ", " + host + ":" + port + ", refreshAfter=" + refreshAfter + ", tls="
                 + (tlsKeyStore == null ? "off" : tlsKeyStore + " (password <redacted>)") + "]";
     }
 
@@ -74,6 +94,9 @@ public record GatewaySettings(String host, int port, Duration refreshAfter, Dura
         b.tlsKeyStore = tlsKeyStore;
         b.tlsKeyStorePassword = tlsKeyStorePassword;
         b.adminPort = adminPort;
+        b.flavor = flavor;
+        b.httpPort = httpPort;
+        b.refreshWindow = refreshWindow;
         return b;
     }
 
@@ -95,6 +118,9 @@ public record GatewaySettings(String host, int port, Duration refreshAfter, Dura
         private java.nio.file.Path tlsKeyStore;
         private String tlsKeyStorePassword;
         private int adminPort = -1;
+        private Flavor flavor = Flavor.SEED;
+        private int httpPort = -1;
+        private Duration refreshWindow = Duration.ofMinutes(1);
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -125,10 +151,34 @@ public record GatewaySettings(String host, int port, Duration refreshAfter, Dura
             return this;
         }
 
+        /** Which service to stand in for (default {@link Flavor#SEED}). */
+        public Builder flavor(Flavor v) {
+            flavor = v;
+            return this;
+        }
+
+        /**
+         * {@code DEPLOYED}: serve the HTTP session API on this port too (0 picks one); by default (-1) it is
+         * served on the WebSocket port.
+         */
+        public Builder httpPort(int v) {
+            httpPort = v;
+            return this;
+        }
+
+        /**
+         * {@code DEPLOYED}: how long after {@code refreshAfter} a heartbeat is still answered with a refresh
+         * request (the deployed service: [100, 101) minutes, so one minute).
+         */
+        public Builder refreshWindow(Duration v) {
+            refreshWindow = v;
+            return this;
+        }
+
         public GatewaySettings build() {
             return new GatewaySettings(host, port, refreshAfter, warnAfter, maxConnectionAge, heartbeatTimeout, idleTimeout,
                     speakerGrace, maxListeners, sessionsPerHour, joinsPerMinute, connectsPerMinute, maxOutboundBytes,
-                    tlsKeyStore, tlsKeyStorePassword, adminPort);
+                    tlsKeyStore, tlsKeyStorePassword, adminPort, flavor, httpPort, refreshWindow);
         }
     }
 }

@@ -60,6 +60,8 @@ public final class LocalGateway implements AutoCloseable {
     private URI adminUri;
     private GatewayCore core;
     private URI uri;
+    private URI sessionApiUri;
+    private ServerConnector httpConnector;
 
     private LocalGateway(Builder b) {
         this.settings = b.settings;
@@ -112,7 +114,16 @@ public final class LocalGateway implements AutoCloseable {
             container.setIdleTimeout(settings.idleTimeout().plusMinutes(1));
             container.addMapping("/*", this::upgrade);
         });
-        upgrades.setHandler(new Handler.Abstract() {
+        if (settings.flavor() == GatewaySettings.Flavor.DEPLOYED) {
+            upgrades.setHandler(new SessionHttpApi(core, verifier));
+            if (settings.httpPort() >= 0) {
+                ServerConnector http = new ServerConnector(server);
+                http.setHost(settings.host());
+                http.setPort(settings.httpPort());
+                server.addConnector(http);
+                httpConnector = http;
+            }
+        } else upgrades.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
                 boolean health = "/health".equals(Request.getPathInContext(request));
@@ -126,6 +137,11 @@ public final class LocalGateway implements AutoCloseable {
         server.setHandler(upgrades);
         server.start();
         uri = URI.create((settings.tlsKeyStore() != null ? "wss://" : "ws://") + settings.host() + ":" + connector.getLocalPort());
+        if (settings.flavor() == GatewaySettings.Flavor.DEPLOYED) {
+            sessionApiUri = httpConnector != null
+                    ? URI.create("http://" + settings.host() + ":" + httpConnector.getLocalPort())
+                    : URI.create((settings.tlsKeyStore() != null ? "https://" : "http://") + settings.host() + ":" + connector.getLocalPort());
+        }
         if (settings.adminPort() >= 0) {
             admin = AdminEndpoint.start(settings.adminPort(), new GatewayFaults(core));
             adminUri = URI.create("http://127.0.0.1:" + ((ServerConnector) admin.getConnectors()[0]).getLocalPort());
@@ -144,6 +160,24 @@ public final class LocalGateway implements AutoCloseable {
             throw new IllegalStateException("start the gateway first");
         }
         return new GatewayFaults(core);
+    }
+
+    /**
+     * The HTTP session API's base URI ({@code http://host:port}), once started with the deployed flavor;
+     * null with the seed flavor, which has none.
+     */
+    public URI sessionApiUri() {
+        return sessionApiUri;
+    }
+
+    /** Which service this gateway stands in for. */
+    public GatewaySettings.Flavor flavor() {
+        return settings.flavor();
+    }
+
+    /** Deployed flavor: client messages that reached no working handler and got no answer. */
+    public long undeliveredMessages() {
+        return core == null ? 0 : core.undeliveredMessages();
     }
 
     /** The URI clients connect to, once started. */
@@ -205,6 +239,7 @@ public final class LocalGateway implements AutoCloseable {
             throw new IllegalStateException("gateway did not stop cleanly", e);
         } finally {
             server = null;
+            httpConnector = null;
         }
     }
 

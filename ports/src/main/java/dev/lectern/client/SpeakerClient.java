@@ -10,8 +10,10 @@ import dev.lectern.domain.session.Counters;
 import dev.lectern.domain.session.EndReason;
 import dev.lectern.domain.session.Input;
 import dev.lectern.domain.session.SessionMachine;
+import dev.lectern.domain.session.SessionPlan;
 import dev.lectern.domain.session.SessionState;
 import dev.lectern.port.AudioSource;
+import dev.lectern.port.SessionApi;
 import dev.lectern.port.TokenProvider;
 import java.util.Objects;
 import java.util.Optional;
@@ -46,9 +48,15 @@ public final class SpeakerClient implements AutoCloseable {
 
     private SpeakerClient(Builder b) {
         this.source = b.source;
-        this.engine = b.engine(SessionMachine.speaker(b.config.settings(), b.config.createParams(), b.seedOrRandom()),
-                        this::onEvent)
+        boolean overHttp = b.config.sessionApi() != null;
+        if (overHttp && b.sessionApi == null) {
+            throw new IllegalStateException("config.sessionApi is " + b.config.sessionApi()
+                    + " but no SessionApi adapter was given to the builder (sessionApi(...), e.g. JettySessionApi)");
+        }
+        this.engine = b.engine(SessionMachine.initial(new SessionPlan.Speak(b.config.createParams(), overHttp),
+                        b.config.settings(), b.seedOrRandom()), this::onEvent)
                 .tokens(Objects.requireNonNull(b.tokens, "tokenProvider is null"))
+                .sessionApi(b.sessionApi)
                 .build();
         this.terminated = engine.terminated().minimalCompletionStage(); // the host reads it, never completes it
     }
@@ -173,6 +181,7 @@ public final class SpeakerClient implements AutoCloseable {
     public static final class Builder extends ClientBuilder<Builder> {
         private final SpeakerConfig config;
         private TokenProvider tokens;
+        private SessionApi sessionApi;
         private AudioSource source;
 
         private Builder(SpeakerConfig config) {
@@ -182,6 +191,15 @@ public final class SpeakerClient implements AutoCloseable {
         /** Required: where the speaker's ID tokens come from ({@code CognitoTokenProvider}). */
         public Builder tokenProvider(TokenProvider value) {
             tokens = value;
+            return this;
+        }
+
+        /**
+         * Required when the config names a session API ({@link SpeakerConfig#sessionApi()}): the adapter that
+         * calls it ({@code JettySessionApi}).
+         */
+        public Builder sessionApi(SessionApi value) {
+            sessionApi = value;
             return this;
         }
 

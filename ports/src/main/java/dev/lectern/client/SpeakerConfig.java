@@ -4,6 +4,7 @@ import dev.lectern.domain.LanguageCode;
 import dev.lectern.domain.QualityTier;
 import dev.lectern.domain.session.CreateParams;
 import dev.lectern.domain.session.SessionSettings;
+import java.net.URI;
 import java.util.Objects;
 
 /**
@@ -13,10 +14,12 @@ import java.util.Objects;
 public final class SpeakerConfig {
     private final CreateParams createParams;
     private final SessionSettings settings;
+    private final URI sessionApi;
 
-    private SpeakerConfig(CreateParams createParams, SessionSettings settings) {
+    private SpeakerConfig(CreateParams createParams, SessionSettings settings, URI sessionApi) {
         this.createParams = createParams;
         this.settings = settings;
+        this.sessionApi = sessionApi;
     }
 
     public static Builder builder() {
@@ -31,6 +34,7 @@ public final class SpeakerConfig {
         b.minStability = createParams.minStability();
         b.maxBufferTimeoutSeconds = createParams.maxBufferTimeoutSeconds();
         b.settings = settings;
+        b.sessionApi = sessionApi;
         return b;
     }
 
@@ -42,9 +46,18 @@ public final class SpeakerConfig {
         return settings;
     }
 
+    /**
+     * The service's HTTP session API (protocol section 11.1), or null. With it the speaker creates its
+     * session with {@code POST /sessions}, connects by session id and ends it with {@code DELETE}; without
+     * it the session is created over the WebSocket ({@code action=createSession}).
+     */
+    public URI sessionApi() {
+        return sessionApi;
+    }
+
     @Override
     public String toString() {
-        return "SpeakerConfig[" + createParams + ", " + settings + "]";
+        return "SpeakerConfig[" + createParams + ", " + settings + (sessionApi == null ? "" : ", sessionApi=" + sessionApi) + "]";
     }
 
     /** Builder; {@code sourceLanguage} is required, everything else has a default. */
@@ -55,8 +68,19 @@ public final class SpeakerConfig {
         private double minStability = CreateParams.DEFAULT_MIN_STABILITY;
         private double maxBufferTimeoutSeconds = CreateParams.DEFAULT_MAX_BUFFER_TIMEOUT_SECONDS;
         private SessionSettings settings = SessionSettings.ofDefaults();
+        private URI sessionApi;
 
         private Builder() {}
+
+        /**
+         * The service's HTTP session API, an {@code http://} or {@code https://} base URL without a query, e.g.
+         * {@code https://abc123.execute-api.us-east-1.amazonaws.com}; null (the default) creates the session
+         * over the WebSocket. The client then needs a {@code SessionApi} adapter for it.
+         */
+        public Builder sessionApi(URI value) {
+            sessionApi = value;
+            return this;
+        }
 
         /** ISO 639-1 code of the language spoken, e.g. {@code en}. Required. */
         public Builder sourceLanguage(String value) {
@@ -97,7 +121,17 @@ public final class SpeakerConfig {
             }
             CreateParams params = new CreateParams(LanguageCode.of(sourceLanguage), qualityTier, partialResults,
                     minStability, maxBufferTimeoutSeconds);
-            return new SpeakerConfig(params, settings);
+            if (sessionApi != null) {
+                String scheme = sessionApi.getScheme();
+                if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme) || sessionApi.getHost() == null) {
+                    throw new IllegalArgumentException("sessionApi must be an http:// or https:// URL, was: " + sessionApi);
+                }
+                if (sessionApi.getRawQuery() != null || sessionApi.getRawFragment() != null) {
+                    throw new IllegalArgumentException("sessionApi must not carry a query or fragment, was: "
+                            + sessionApi.getScheme() + "://" + sessionApi.getRawAuthority() + sessionApi.getRawPath() + "?...");
+                }
+            }
+            return new SpeakerConfig(params, settings, sessionApi);
         }
     }
 }

@@ -260,6 +260,8 @@ public final class InMemoryGateway {
             }
             if (message instanceof ClientMessage.SendAudio audio) {
                 transmittedChunks.add(audio.chunkId());
+            } else if (message instanceof ClientMessage.AudioChunkUpload audio) {
+                transmittedChunks.add(audio.chunkIndex());
             }
             scheduler.schedule(settings.latency(), () -> receive(this, message));
             return CompletableFuture.completedFuture(null);
@@ -400,7 +402,12 @@ public final class InMemoryGateway {
         } else if (message instanceof ClientMessage.SendAudio audio && conn.role == Role.SPEAKER) {
             session.received.add(audio.chunkId());
             if (session.active && !session.paused) {
-                fanOut(session, audio);
+                fanOut(session, audio.audio());
+            }
+        } else if (message instanceof ClientMessage.AudioChunkUpload audio && conn.role == Role.SPEAKER) {
+            session.received.add(audio.chunkIndex());
+            if (session.active && !session.paused) {
+                fanOut(session, audio.audio());
             }
         } else if (message instanceof ClientMessage.PauseBroadcast && conn.role == Role.SPEAKER) {
             session.paused = true;
@@ -431,13 +438,13 @@ public final class InMemoryGateway {
         }
     }
 
-    private void fanOut(Session session, ClientMessage.SendAudio audio) {
+    private void fanOut(Session session, dev.lectern.domain.AudioChunk audio) {
         long now = scheduler.now();
         for (Map.Entry<LanguageCode, Long> stream : session.streams.entrySet()) {
             LanguageCode language = stream.getKey();
             long seq = stream.getValue();
             stream.setValue(seq + 1);
-            ServerMessage.AudioData frame = new ServerMessage.AudioData(session.id, language, audio.audio(),
+            ServerMessage.AudioData frame = new ServerMessage.AudioData(session.id, language, audio,
                     SequenceNumber.of(seq), now);
             List<Conn> listeners = session.listeners;
             for (int i = 0; i < listeners.size(); i++) {

@@ -58,6 +58,13 @@ public sealed interface LecternEvent {
     record BroadcastChanged(ServerMessage.BroadcastChanged.Kind kind, BroadcastState state, Double volume)
             implements LecternEvent {}
 
+    /**
+     * A control the service cannot carry (protocol section 11.3: broadcast controls and status requests fail
+     * on sessions created over its HTTP API). {@code action} names it; {@code outcome} says what Lectern did
+     * instead: a pause is kept locally by withholding audio, anything else is not sent.
+     */
+    record ControlNotDelivered(String action, String outcome) implements LecternEvent {}
+
     /** The server ended the session. */
     record SessionEnded(SessionId sessionId, String message) implements LecternEvent {}
 

@@ -10,7 +10,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What to connect for: one of the three connect actions of protocol section 1. The transport turns it
+ * What to connect for: one of the three connect actions of protocol section 1, or the deployed
+ * service's connect by session id (section 11.2). The transport turns it
  * into URL query parameters; the token travels apart from the other parameters so nothing that prints a
  * request prints the token.
  */
@@ -22,7 +23,10 @@ public sealed interface ConnectRequest {
     /** The token to present, for speaker connects. */
     Optional<IdToken> token();
 
-    /** The first frame that confirms this connect. */
+    /**
+     * The first frame that confirms this connect on a service that sends one (protocol section 1); any
+     * connect but {@code createSession} is also confirmed by its first {@code heartbeatAck} (section 11.5).
+     */
     Class<? extends dev.lectern.domain.message.ServerMessage> confirmation();
 
     /** {@code action=createSession} (speaker). */
@@ -109,6 +113,32 @@ public sealed interface ConnectRequest {
 
         public Class<dev.lectern.domain.message.ServerMessage.ConnectionRefreshComplete> confirmation() {
             return dev.lectern.domain.message.ServerMessage.ConnectionRefreshComplete.class;
+        }
+    }
+
+    /**
+     * The deployed service's speaker connect: {@code sessionId} of a session created over the HTTP session
+     * API, and the token, with no {@code action} (protocol section 11.2). The service answers with no first
+     * frame; the first {@code heartbeatAck} confirms it.
+     */
+    record Attach(SessionId sessionId, IdToken idToken) implements ConnectRequest {
+        public Attach {
+            Objects.requireNonNull(sessionId, "sessionId is null");
+            Objects.requireNonNull(idToken, "idToken is null");
+        }
+
+        public Map<String, String> queryParameters() {
+            Map<String, String> q = new LinkedHashMap<>();
+            q.put("sessionId", sessionId.value());
+            return q;
+        }
+
+        public Optional<IdToken> token() {
+            return Optional.of(idToken);
+        }
+
+        public Class<dev.lectern.domain.message.ServerMessage.HeartbeatAck> confirmation() {
+            return dev.lectern.domain.message.ServerMessage.HeartbeatAck.class;
         }
     }
 }

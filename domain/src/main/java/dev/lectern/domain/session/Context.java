@@ -20,18 +20,19 @@ import dev.lectern.domain.retry.Entropy;
  * @param paused speaker: paused by the host; listener: the speaker paused the broadcast
  * @param pausedDrops chunks captured while paused that are not reported yet (reported on resume)
  * @param retiring the connection a refresh replaced, closing now; its late audio is still used
+ * @param tokenExpiresAt when the token of the speaker's last connect expires (epoch ms), 0 when unknown
  */
 public record Context(SessionPlan plan, SessionSettings settings, SessionId sessionId, LanguageCode language,
                       LanguageCode pendingLanguage, long lastConnection, Entropy entropy, SendQueue queue,
                       JitterBuffer buffer, Counters counters, boolean everActive, boolean paused, long pausedDrops,
-                      ConnectionId retiring) {
+                      ConnectionId retiring, long tokenExpiresAt) {
 
     static Context initial(SessionPlan plan, SessionSettings settings, long seed) {
         SessionId sessionId = plan instanceof SessionPlan.Listen l ? l.sessionId() : null;
         LanguageCode language = plan instanceof SessionPlan.Listen l ? l.targetLanguage() : null;
         return new Context(plan, settings, sessionId, language, null, 0, Entropy.seeded(seed),
                 SendQueue.withCapacity(settings.sendQueueCapacity()),
-                JitterBuffer.withCapacity(settings.jitterBufferCapacity()), Counters.ZERO, false, false, 0, null);
+                JitterBuffer.withCapacity(settings.jitterBufferCapacity()), Counters.ZERO, false, false, 0, null, 0);
     }
 
     public Role role() {
@@ -48,61 +49,71 @@ public record Context(SessionPlan plan, SessionSettings settings, SessionId sess
 
     Context withNextConnection() {
         return new Context(plan, settings, sessionId, language, pendingLanguage, lastConnection + 1, entropy, queue,
-                buffer, counters, everActive, paused, pausedDrops, retiring);
+                buffer, counters, everActive, paused, pausedDrops, retiring, tokenExpiresAt);
     }
 
     Context withSessionId(SessionId value) {
         return new Context(plan, settings, value, language, pendingLanguage, lastConnection, entropy, queue, buffer,
-                counters, everActive, paused, pausedDrops, retiring);
+                counters, everActive, paused, pausedDrops, retiring, tokenExpiresAt);
     }
 
     Context withLanguage(LanguageCode value, LanguageCode pending) {
         return new Context(plan, settings, sessionId, value, pending, lastConnection, entropy, queue, buffer,
-                counters, everActive, paused, pausedDrops, retiring);
+                counters, everActive, paused, pausedDrops, retiring, tokenExpiresAt);
     }
 
     Context withEntropy(Entropy value) {
         return new Context(plan, settings, sessionId, language, pendingLanguage, lastConnection, value, queue, buffer,
-                counters, everActive, paused, pausedDrops, retiring);
+                counters, everActive, paused, pausedDrops, retiring, tokenExpiresAt);
     }
 
     Context withQueue(SendQueue value) {
         return new Context(plan, settings, sessionId, language, pendingLanguage, lastConnection, entropy, value, buffer,
-                counters, everActive, paused, pausedDrops, retiring);
+                counters, everActive, paused, pausedDrops, retiring, tokenExpiresAt);
     }
 
     Context withBuffer(JitterBuffer value) {
         return new Context(plan, settings, sessionId, language, pendingLanguage, lastConnection, entropy, queue, value,
-                counters, everActive, paused, pausedDrops, retiring);
+                counters, everActive, paused, pausedDrops, retiring, tokenExpiresAt);
     }
 
     Context withBufferAndCounters(JitterBuffer b, Counters c) {
         return new Context(plan, settings, sessionId, language, pendingLanguage, lastConnection, entropy, queue, b,
-                c, everActive, paused, pausedDrops, retiring);
+                c, everActive, paused, pausedDrops, retiring, tokenExpiresAt);
     }
 
     Context withCounters(Counters value) {
         return new Context(plan, settings, sessionId, language, pendingLanguage, lastConnection, entropy, queue, buffer,
-                value, everActive, paused, pausedDrops, retiring);
+                value, everActive, paused, pausedDrops, retiring, tokenExpiresAt);
     }
 
     Context withEverActive() {
         return new Context(plan, settings, sessionId, language, pendingLanguage, lastConnection, entropy, queue, buffer,
-                counters, true, paused, pausedDrops, retiring);
+                counters, true, paused, pausedDrops, retiring, tokenExpiresAt);
     }
 
     Context withPaused(boolean value) {
         return new Context(plan, settings, sessionId, language, pendingLanguage, lastConnection, entropy, queue, buffer,
-                counters, everActive, value, pausedDrops, retiring);
+                counters, everActive, value, pausedDrops, retiring, tokenExpiresAt);
     }
 
     Context withRetiring(ConnectionId value) {
         return new Context(plan, settings, sessionId, language, pendingLanguage, lastConnection, entropy, queue, buffer,
-                counters, everActive, paused, pausedDrops, value);
+                counters, everActive, paused, pausedDrops, value, tokenExpiresAt);
     }
 
     Context withPausedDrops(long value) {
         return new Context(plan, settings, sessionId, language, pendingLanguage, lastConnection, entropy, queue, buffer,
-                counters, everActive, paused, value, retiring);
+                counters, everActive, paused, value, retiring, tokenExpiresAt);
+    }
+
+    Context withTokenExpiresAt(long value) {
+        return new Context(plan, settings, sessionId, language, pendingLanguage, lastConnection, entropy, queue, buffer,
+                counters, everActive, paused, pausedDrops, retiring, value);
+    }
+
+    /** Whether this is a speaker whose session was created over the HTTP session API (protocol section 11). */
+    boolean sessionApi() {
+        return plan instanceof SessionPlan.Speak speak && speak.sessionApi();
     }
 }

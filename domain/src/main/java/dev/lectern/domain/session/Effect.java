@@ -34,6 +34,15 @@ public sealed interface Effect {
     /** Ask the token provider for an ID token; {@code forceRenew} after the server refused the last one. */
     record FetchToken(boolean forceRenew) implements Effect {}
 
+    /** Create the session over the HTTP session API (protocol section 11.1); the answer comes back as an input. */
+    record CreateSession(CreateParams params) implements Effect {}
+
+    /**
+     * Delete the session over the HTTP session API, then close {@code thenClose} (null: nothing to close)
+     * gracefully; the close follows the answer, or a bounded wait for it.
+     */
+    record DeleteSession(dev.lectern.domain.SessionId sessionId, ConnectionId thenClose) implements Effect {}
+
     /** Hand a chunk to the audio sink. */
     record Play(SequenceNumber sequence, AudioChunk audio) implements Effect {}
 

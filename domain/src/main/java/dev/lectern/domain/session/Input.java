@@ -87,6 +87,21 @@ public sealed interface Input {
         }
     }
 
+    /** The HTTP session API created the session; {@code expiresAtMillis} may be null. */
+    record SessionApiCreated(dev.lectern.domain.SessionId sessionId, dev.lectern.domain.LanguageCode sourceLanguage,
+                             Long expiresAtMillis) implements Input {
+        public SessionApiCreated {
+            Objects.requireNonNull(sessionId, "sessionId is null");
+        }
+    }
+
+    /** The HTTP session API could not create the session, after the retries its adapter makes itself. */
+    record SessionApiFailed(LecternError error) implements Input {
+        public SessionApiFailed {
+            Objects.requireNonNull(error, "error is null");
+        }
+    }
+
     /** The token provider failed; {@code permanent} when retrying cannot help (bad credentials). */
     record TokenFailed(LecternError error) implements Input {
         public TokenFailed {

@@ -46,6 +46,9 @@ public final class SessionMachine {
     private static final Set<String> LANGUAGE_REJECTIONS =
             Set.of("UNSUPPORTED_LANGUAGE", "INVALID_LANGUAGE", "INVALID_PARAMETER", "MISSING_PARAMETER");
 
+    /** A speaker's token this close to expiry may be why a connect was refused 400 (section 11.2). */
+    static final Duration TOKEN_RENEWAL_MARGIN = Duration.ofMinutes(5);
+
     /** How often a listener looks at its audio while a decision about a silence waits on something else. */
     static final Duration AUDIO_WATCH_PERIOD = Duration.ofMillis(500);
 
@@ -143,6 +146,10 @@ public final class SessionMachine {
             if (input instanceof Input.End end) {
                 return userEnd(state, end);
             }
+            if (input instanceof Input.Received received && received.message() instanceof ServerMessage.SessionEnded ended
+                    && concerns(state.context(), ended)) {
+                return sessionEnded(state, ended);
+            }
             if (input instanceof Input.Capture capture) {
                 return capture(state, capture);
             }
@@ -189,17 +196,41 @@ public final class SessionMachine {
             return new Ended(c, reason);
         }
 
+        /**
+         * The session is over, whichever connection says so and in whatever state, confirmed or not (protocol
+         * section 11.5): nothing connects again.
+         */
+        private SessionState sessionEnded(SessionState state, ServerMessage.SessionEnded ended) {
+            Context ctx = state.context();
+            notify(new LecternEvent.SessionEnded(ended.sessionId() != null ? ended.sessionId() : ctx.sessionId(),
+                    ended.message()));
+            Link link = current(state);
+            if (link != null) {
+                emit(new Effect.Close(link.id(), CLOSE_NORMAL, "Session ended"));
+            }
+            abortCandidate(candidate(state));
+            if (state instanceof Connecting c && c.connection() != null) {
+                emit(new Effect.Abort(c.connection()));
+            }
+            return end(ctx, EndReason.SESSION_ENDED);
+        }
+
         private SessionState userEnd(SessionState state, Input.End end) {
             Context ctx = state.context();
             if (state instanceof Connecting c) {
                 if (c.connection() != null) {
                     emit(new Effect.Abort(c.connection()));
                 }
+                if (ctx.sessionApi() && ctx.sessionId() != null) {
+                    emit(new Effect.DeleteSession(ctx.sessionId(), null));
+                }
                 return end(ctx, EndReason.ENDED_BY_USER);
             }
             Link link = current(state);
             Candidate cand = candidate(state);
-            if (ctx.speaker()) {
+            if (ctx.sessionApi()) {
+                emit(new Effect.DeleteSession(ctx.sessionId(), link.id()));
+            } else if (ctx.speaker()) {
                 emit(new Effect.Transmit(link.id(), new ClientMessage.EndSession(end.reason())));
                 emit(new Effect.Close(link.id(), CLOSE_NORMAL, "Session ended by speaker"));
             } else {
@@ -233,7 +264,7 @@ public final class SessionMachine {
                 return with(state, ctx);
             }
             Link link = current(state);
-            emit(new Effect.Transmit(link.id(), new ClientMessage.SendAudio(ctx.sessionId(), capture.audio(), now, chunkId)));
+            emit(new Effect.Transmit(link.id(), new ClientMessage.AudioChunkUpload(ctx.sessionId(), capture.audio(), chunkId, now)));
             return with(state, ctx.withCounters(ctx.counters().plusSent(1)));
         }
 
@@ -251,7 +282,7 @@ public final class SessionMachine {
 
         private SessionState sendFailed(SessionState state, Input.SendFailed failed) {
             Context ctx = state.context();
-            if (failed.message() instanceof ClientMessage.SendAudio) {
+            if (failed.message() instanceof ClientMessage.AudioChunkUpload) {
                 ctx = ctx.withCounters(ctx.counters().plusSent(-1).plusDropped(1));
                 notify(new LecternEvent.AudioDropped(1, DropReason.TRANSPORT_FAILURE, ctx.counters().dropped()));
             }
@@ -274,8 +305,20 @@ public final class SessionMachine {
             if (input instanceof Input.Opened opened) {
                 if (!opened.id().equals(c.connection())) {
                     emit(new Effect.Abort(opened.id()));
+                } else if (c.step() == Step.OPENING) {
+                    // A service that sends no first frame confirms with this heartbeat's answer (section 11.5).
+                    emit(new Effect.Transmit(opened.id(), new ClientMessage.Heartbeat(now)));
                 }
                 return c;
+            }
+            if (input instanceof Input.SessionApiCreated created) {
+                return c.step() == Step.AWAITING_SESSION ? createdOverApi(c, created) : c;
+            }
+            if (input instanceof Input.SessionApiFailed failed) {
+                // The adapter renewed the token and retried what can be retried already.
+                return c.step() == Step.AWAITING_SESSION
+                        ? attemptFailed(new Connecting(ctx, c.mode(), c.attempt(), c.step(), null, true, c.lastError()), failed.error())
+                        : c;
             }
             if (input instanceof Input.Received received) {
                 if (c.step() != Step.OPENING || !received.id().equals(c.connection())) {
@@ -286,10 +329,14 @@ public final class SessionMachine {
                     emit(new Effect.Abort(c.connection()));
                     return attemptFailed(c, errorOf(error));
                 }
-                if (confirmationOf(c.mode()).isInstance(message)) {
+                if (confirms(c.mode(), message)) {
                     return confirmed(c, message);
                 }
-                return c; // nothing but the confirmation counts before it
+                if (!ctx.speaker() && message instanceof ServerMessage.AudioData) {
+                    // only a joined listener is sent audio: the join is confirmed, and this audio is the first
+                    return connected(confirmed(c, message), input);
+                }
+                return c; // nothing else counts before the confirmation
             }
             if (input instanceof Input.Refused refused) {
                 return isOpening(c, refused.id()) ? attemptFailed(c, LecternError.of(refused.failure())) : c;
@@ -317,9 +364,15 @@ public final class SessionMachine {
                 return c;
             }
             if (input instanceof Input.Pause) {
+                if (ctx.sessionApi() && !ctx.paused()) {
+                    return with(c, pausedLocally(ctx));
+                }
                 return ctx.speaker() ? with(c, ctx.withPaused(true)) : c;
             }
             if (input instanceof Input.Resume) {
+                if (ctx.sessionApi() && ctx.paused()) {
+                    return with(c, resumedLocally(ctx));
+                }
                 return ctx.speaker() ? with(c, resumed(ctx)) : c;
             }
             if (input instanceof Input.ChangeLanguage || input instanceof Input.SendControl) {
@@ -336,6 +389,10 @@ public final class SessionMachine {
 
         private SessionState beginAttempt(Context ctx, ConnectMode mode, int attempt, boolean tokenRenewed,
                                           LecternError lastError, boolean forceRenew) {
+            if (mode == ConnectMode.CREATE && ctx.sessionApi()) {
+                emit(new Effect.CreateSession(((SessionPlan.Speak) ctx.plan()).params()));
+                return new Connecting(ctx, mode, attempt, Step.AWAITING_SESSION, null, tokenRenewed, lastError);
+            }
             Connecting waiting = new Connecting(ctx, mode, attempt, Step.AWAITING_TOKEN, null, tokenRenewed, lastError);
             if (ctx.speaker()) {
                 emit(new Effect.FetchToken(forceRenew));
@@ -351,11 +408,12 @@ public final class SessionMachine {
                 case CREATE -> new ConnectRequest.CreateSession(((SessionPlan.Speak) ctx.plan()).params(), token);
                 case JOIN -> new ConnectRequest.JoinSession(ctx.sessionId(), ctx.language());
                 case RESUME -> new ConnectRequest.RefreshConnection(ctx.sessionId(), ctx.role(), ctx.language(), token);
+                case ATTACH -> new ConnectRequest.Attach(ctx.sessionId(), token);
             };
             emit(new Effect.Open(id, request));
             emit(new Effect.StartTimer(TimerKey.CONFIRM, ctx.settings().confirmTimeout()));
-            return new Connecting(ctx.withNextConnection(), c.mode(), c.attempt(), Step.OPENING, id, c.tokenRenewed(),
-                    c.lastError());
+            Context next = ctx.withNextConnection().withTokenExpiresAt(token == null ? 0 : token.expiresAtMillis());
+            return new Connecting(next, c.mode(), c.attempt(), Step.OPENING, id, c.tokenRenewed(), c.lastError());
         }
 
         private SessionState attemptFailed(Connecting c, LecternError error) {
@@ -363,6 +421,11 @@ public final class SessionMachine {
             Context ctx = c.context();
             FailureClass failureClass = FailureClass.of(error.status(), error.code());
             if (failureClass == FailureClass.UNAUTHORIZED && ctx.speaker() && !c.tokenRenewed()) {
+                return beginAttempt(ctx, c.mode(), c.attempt(), true, error, true);
+            }
+            if (error.status() == 400 && ctx.speaker() && !c.tokenRenewed() && c.mode() != ConnectMode.CREATE
+                    && tokenMayBeStale(ctx)) {
+                // The deployed service lets an expired token in as anonymous and then refuses it 400.
                 return beginAttempt(ctx, c.mode(), c.attempt(), true, error, true);
             }
             if (ctx.speaker() && c.mode() == ConnectMode.RESUME && isSessionGone(error)) {
@@ -375,6 +438,23 @@ public final class SessionMachine {
             }
             ConnectMode mode = ctx.speaker() ? c.mode() : ConnectMode.JOIN;
             return scheduleRetry(ctx, mode, c.attempt(), c.tokenRenewed(), error);
+        }
+
+        /** The token of the last connect expires within five minutes, or its expiry is unknown. */
+        private boolean tokenMayBeStale(Context ctx) {
+            return ctx.tokenExpiresAt() <= 0 || ctx.tokenExpiresAt() - now <= TOKEN_RENEWAL_MARGIN.toMillis();
+        }
+
+        private SessionState createdOverApi(Connecting c, Input.SessionApiCreated created) {
+            Context ctx = c.context();
+            SessionId previous = ctx.sessionId();
+            ctx = ctx.withSessionId(created.sessionId());
+            // The session exists and listeners may join; its audio waits in the queue until the speaker's connect is confirmed.
+            notify(new LecternEvent.SessionCreated(created.sessionId(), created.sourceLanguage(), created.expiresAtMillis()));
+            if (previous != null && !previous.equals(created.sessionId())) {
+                notify(new LecternEvent.SessionReplaced(previous, created.sessionId()));
+            }
+            return beginAttempt(ctx, ConnectMode.ATTACH, 0, false, null, false);
         }
 
         private SessionState scheduleRetry(Context ctx, ConnectMode mode, int failedSoFar, boolean tokenRenewed,
@@ -406,6 +486,9 @@ public final class SessionMachine {
             } else if (message instanceof ServerMessage.SessionJoined joined && !ctx.everActive()) {
                 notify(new LecternEvent.SessionJoined(joined.sessionId(), joined.targetLanguage(),
                         joined.sourceLanguage(), joined.listenerCount()));
+            } else if (c.mode() == ConnectMode.JOIN && !ctx.everActive()) {
+                // a service with no first frame (section 11.2): joined is all it can say
+                notify(new LecternEvent.SessionJoined(ctx.sessionId(), ctx.language(), null, null));
             } else if (message instanceof ServerMessage.ConnectionRefreshComplete complete
                     && complete.targetLanguage() != null) {
                 streamLanguage = complete.targetLanguage();
@@ -414,10 +497,12 @@ public final class SessionMachine {
                 notify(new LecternEvent.Reconnected(c.attempt()));
             }
             ctx = ctx.withEverActive();
-            Link link = Link.confirmed(c.connection(), now, streamLanguage, now + ctx.settings().heartbeatInterval().toMillis());
+            // the heartbeat sent right after the upgrade counts toward the two a window
+            Link link = Link.confirmed(c.connection(), now, streamLanguage, now + ctx.settings().heartbeatInterval().toMillis())
+                    .heartbeatSent(now);
             startLinkTimers(ctx);
             ctx = flushQueue(ctx, link);
-            if (ctx.speaker() && ctx.paused()) {
+            if (ctx.speaker() && ctx.paused() && !ctx.sessionApi()) {
                 emit(new Effect.Transmit(link.id(), new ClientMessage.PauseBroadcast()));
             }
             resendLanguage(ctx, link);
@@ -443,7 +528,9 @@ public final class SessionMachine {
                 return timer(state, ctx, link, cand, timer.key());
             }
             if (input instanceof Input.Opened opened) {
-                if (!opened.id().equals(link.id()) && (cand == null || !opened.id().equals(cand.id()))) {
+                if (isCandidate(cand, opened.id())) {
+                    emit(new Effect.Transmit(opened.id(), new ClientMessage.Heartbeat(now))); // may be its confirmation
+                } else if (!opened.id().equals(link.id()) && (cand == null || !opened.id().equals(cand.id()))) {
                     emit(new Effect.Abort(opened.id()));
                 }
                 return state;
@@ -474,12 +561,18 @@ public final class SessionMachine {
                 if (!ctx.speaker() || ctx.paused()) {
                     return state;
                 }
+                if (ctx.sessionApi()) {
+                    return connectedState(pausedLocally(ctx), link, cand);
+                }
                 emit(new Effect.Transmit(link.id(), new ClientMessage.PauseBroadcast()));
                 return connectedState(ctx.withPaused(true), link, cand);
             }
             if (input instanceof Input.Resume) {
                 if (!ctx.speaker() || !ctx.paused()) {
                     return state;
+                }
+                if (ctx.sessionApi()) {
+                    return connectedState(resumedLocally(ctx), link, cand);
                 }
                 emit(new Effect.Transmit(link.id(), new ClientMessage.ResumeBroadcast()));
                 return connectedState(resumed(ctx), link, cand);
@@ -492,6 +585,11 @@ public final class SessionMachine {
                 return with(state, ctx.withLanguage(ctx.language(), change.language()));
             }
             if (input instanceof Input.SendControl control) {
+                if (ctx.sessionApi()) {
+                    notify(new LecternEvent.ControlNotDelivered(control.message().action(),
+                            "not sent: the service cannot carry it for a session created over its HTTP API"));
+                    return state;
+                }
                 emit(new Effect.Transmit(link.id(), control.message()));
                 return state;
             }
@@ -512,11 +610,17 @@ public final class SessionMachine {
                         emit(new Effect.StartTimer(TimerKey.HEARTBEAT, Duration.ofMillis(at - now)));
                         return connectedState(ctx, link.heartbeatDue(at), cand);
                     }
-                    emit(new Effect.Transmit(link.id(), new ClientMessage.Heartbeat(now)));
-                    emit(new Effect.StartTimer(TimerKey.HEARTBEAT_ACK, settings.heartbeatAckTimeout()));
                     // While audio flows it proves the link already: one heartbeat a window, keeping the
                     // second for a probe the moment the audio stops.
                     boolean streaming = link.lastAudioAt() >= 0 && now - link.lastAudioAt() < settings.heartbeatInterval().toMillis();
+                    if (streaming && link.heartbeatSentAt() >= 0 && now - link.heartbeatSentAt() < window) {
+                        // the one of this window went out already (right after the upgrade, or as a probe)
+                        long at = link.heartbeatSentAt() + window;
+                        emit(new Effect.StartTimer(TimerKey.HEARTBEAT, Duration.ofMillis(at - now)));
+                        return connectedState(ctx, link.heartbeatDue(at), cand);
+                    }
+                    emit(new Effect.Transmit(link.id(), new ClientMessage.Heartbeat(now)));
+                    emit(new Effect.StartTimer(TimerKey.HEARTBEAT_ACK, settings.heartbeatAckTimeout()));
                     long next = streaming ? window : settings.heartbeatInterval().toMillis();
                     emit(new Effect.StartTimer(TimerKey.HEARTBEAT, Duration.ofMillis(next)));
                     return connectedState(ctx, link.heartbeatSent(now).heartbeatDue(now + next), cand);
@@ -591,12 +695,6 @@ public final class SessionMachine {
             }
             if (message instanceof ServerMessage.ConnectionTimeout timeout) {
                 notify(new LecternEvent.ConnectionWarning(null, timeout.message()));
-            } else if (message instanceof ServerMessage.SessionEnded ended) {
-                notify(new LecternEvent.SessionEnded(ended.sessionId() != null ? ended.sessionId() : ctx.sessionId(),
-                        ended.message()));
-                emit(new Effect.Close(link.id(), CLOSE_NORMAL, "Session ended"));
-                abortCandidate(cand);
-                return end(ctx, EndReason.SESSION_ENDED);
             } else if (message instanceof ServerMessage.AudioData audio) {
                 link = link.heardAudio(now);
                 if (link.audioWatchAt() < 0 || link.audioWatchAt() > now + nextAudioWatch(ctx, link, now)) {
@@ -659,7 +757,7 @@ public final class SessionMachine {
         }
 
         private SessionState candidateFrame(Context ctx, Link link, Candidate cand, ServerMessage message) {
-            if (message instanceof ServerMessage.ConnectionRefreshComplete) {
+            if (message instanceof ServerMessage.ConnectionRefreshComplete || message instanceof ServerMessage.HeartbeatAck) {
                 return switchOver(ctx, link, cand);
             }
             if (message instanceof ServerMessage.ErrorFrame error) {
@@ -684,6 +782,16 @@ public final class SessionMachine {
         // ------------------------------------------------------------------ refresh
 
         private SessionState startRefresh(Context ctx, Link link, String trigger) {
+            if (ctx.sessionApi()) {
+                // The deployed service ends the session when the speaker's old connection closes (section 11.4):
+                // a refresh would end it at once. Keep this connection to its cutoff and say so now.
+                long left = ctx.settings().maxConnectionAge().toMillis() - (now - link.openedAt());
+                notify(new LecternEvent.ConnectionWarning(Math.max(0, left) / 60_000.0,
+                        "this service ends a speaker's session when the speaker's connection closes, so the connection"
+                                + " cannot be replaced: the session ends when the service cuts it, in about "
+                                + Math.max(0, left / 60_000) + " min (" + trigger + ")"));
+                return connectedState(ctx, link.blockRefresh(), null);
+            }
             notify(new LecternEvent.RefreshStarted(trigger));
             return beginCandidate(ctx, link, new Candidate(null, 0, Step.AWAITING_TOKEN, false, ctx.language()), false);
         }
@@ -734,7 +842,8 @@ public final class SessionMachine {
         private SessionState switchOver(Context ctx, Link old, Candidate cand) {
             emit(new Effect.CancelTimer(TimerKey.REFRESH_CONFIRM));
             emit(new Effect.CancelTimer(TimerKey.HEARTBEAT_ACK));
-            Link link = Link.confirmed(cand.id(), now, cand.language(), now + ctx.settings().heartbeatInterval().toMillis());
+            Link link = Link.confirmed(cand.id(), now, cand.language(), now + ctx.settings().heartbeatInterval().toMillis())
+                    .heartbeatSent(now);
             startLinkTimers(ctx);
             ctx = flushQueue(ctx, link);
             emit(new Effect.Close(old.id(), CLOSE_NORMAL, "Connection refresh"));
@@ -752,6 +861,14 @@ public final class SessionMachine {
 
         private SessionState linkLost(Context ctx, Link link, Candidate cand, int code, String reason) {
             notify(new LecternEvent.Disconnected(link.id(), code, reason));
+            if (ctx.sessionApi()) {
+                abortCandidate(cand);
+                notify(new LecternEvent.Error(new LecternError("SPEAKER_CONNECTION_CLOSED",
+                        "the session ended with the speaker's connection (" + code + " " + reason
+                                + "): this service ends a speaker's session when its connection closes", 0, null, true)));
+                notify(new LecternEvent.SessionEnded(ctx.sessionId(), "ended with the speaker's connection"));
+                return end(ctx, EndReason.SESSION_ENDED);
+            }
             for (TimerKey key : List.of(TimerKey.HEARTBEAT, TimerKey.HEARTBEAT_ACK, TimerKey.REFRESH_CLOCK,
                     TimerKey.CUTOFF, TimerKey.REFRESH_RETRY, TimerKey.AUDIO_WATCH)) {
                 emit(new Effect.CancelTimer(key));
@@ -841,8 +958,8 @@ public final class SessionMachine {
             }
             SendQueue.Drain drain = ctx.queue().drain();
             for (QueuedChunk chunk : drain.chunks()) {
-                emit(new Effect.Transmit(link.id(), new ClientMessage.SendAudio(ctx.sessionId(), chunk.audio(),
-                        chunk.capturedAt(), chunk.chunkId())));
+                emit(new Effect.Transmit(link.id(), new ClientMessage.AudioChunkUpload(ctx.sessionId(), chunk.audio(),
+                        chunk.chunkId(), chunk.capturedAt())));
             }
             return ctx.withQueue(drain.queue()).withCounters(ctx.counters().plusSent(drain.chunks().size()));
         }
@@ -852,6 +969,21 @@ public final class SessionMachine {
                 notify(new LecternEvent.AudioDropped(ctx.pausedDrops(), DropReason.PAUSED, ctx.counters().dropped()));
             }
             return ctx.withPaused(false).withPausedDrops(0);
+        }
+
+        /** A pause the service cannot carry (section 11.3): audio is withheld here, and the host is told so. */
+        private Context pausedLocally(Context ctx) {
+            notify(new LecternEvent.ControlNotDelivered("pauseBroadcast",
+                    "listeners are not told; captured audio is withheld until resume"));
+            notify(new LecternEvent.SessionPaused(ctx.sessionId()));
+            return ctx.withPaused(true);
+        }
+
+        private Context resumedLocally(Context ctx) {
+            notify(new LecternEvent.ControlNotDelivered("resumeBroadcast", "listeners are not told; audio flows again"));
+            Context next = resumed(ctx);
+            notify(new LecternEvent.SessionResumed(ctx.sessionId()));
+            return next;
         }
 
         private void resendLanguage(Context ctx, Link link) {
@@ -906,12 +1038,23 @@ public final class SessionMachine {
         return new LecternError(error.code(), error.message(), status, retryAfter, failureClass != FailureClass.TRANSIENT);
     }
 
-    private static Class<? extends ServerMessage> confirmationOf(ConnectMode mode) {
+    /**
+     * Whether {@code message} confirms a connect made for {@code mode}: its first frame (section 1) or, for
+     * every connect but a WebSocket creation, which must learn the session id, the first {@code heartbeatAck}
+     * (a service that sends no first frame, section 11.5).
+     */
+    private static boolean confirms(ConnectMode mode, ServerMessage message) {
         return switch (mode) {
-            case CREATE -> ServerMessage.SessionCreated.class;
-            case JOIN -> ServerMessage.SessionJoined.class;
-            case RESUME -> ServerMessage.ConnectionRefreshComplete.class;
+            case CREATE -> message instanceof ServerMessage.SessionCreated;
+            case JOIN -> message instanceof ServerMessage.SessionJoined || message instanceof ServerMessage.HeartbeatAck;
+            case RESUME, ATTACH -> message instanceof ServerMessage.ConnectionRefreshComplete
+                    || message instanceof ServerMessage.HeartbeatAck;
         };
+    }
+
+    /** Whether a {@code sessionEnded} is about this client's session. */
+    private static boolean concerns(Context ctx, ServerMessage.SessionEnded ended) {
+        return ctx.sessionId() != null && (ended.sessionId() == null || ended.sessionId().equals(ctx.sessionId()));
     }
 
     private static Link current(SessionState state) {

@@ -10,10 +10,19 @@ public sealed interface SessionPlan {
 
     Role role();
 
-    /** A speaker creating a session with {@code params}. */
-    record Speak(CreateParams params) implements SessionPlan {
+    /**
+     * A speaker creating a session with {@code params}: over the WebSocket ({@code action=createSession},
+     * protocol section 1) or, with {@code sessionApi}, over the service's HTTP session API and then
+     * connecting to it by id (section 11).
+     */
+    record Speak(CreateParams params, boolean sessionApi) implements SessionPlan {
         public Speak {
             Objects.requireNonNull(params, "params is null");
+        }
+
+        /** Created over the WebSocket. */
+        public Speak(CreateParams params) {
+            this(params, false);
         }
 
         public Role role() {

@@ -4,6 +4,8 @@ package dev.lectern.domain.session;
 public enum Step {
     /** Not started yet (only the initial state). */
     IDLE,
+    /** Waiting for the HTTP session API to create the session. */
+    AWAITING_SESSION,
     /** Waiting for the token provider. */
     AWAITING_TOKEN,
     /** Connection opened, waiting for its confirming first frame. */

@@ -61,6 +61,11 @@ class SessionMachineProperties {
         chain.withInvariant("guarantees", World::check).run();
     }
 
+    @Property(tries = 300, shrinking = ShrinkingMode.FULL, afterFailure = AfterFailureMode.RANDOM_SEED)
+    void sessionApiSpeakerKeepsEveryGuarantee(@ForAll("sessionApiSpeakerChains") ActionChain<World> chain) {
+        chain.withInvariant("guarantees", World::check).run();
+    }
+
     @Property(tries = 500)
     void backoffDelaysStayWithinTheirBounds(@ForAll("policies") BackoffPolicy policy,
                                             @ForAll("attempts") int attempt,
@@ -106,6 +111,17 @@ class SessionMachineProperties {
     }
 
     @Provide
+    Arbitrary<ActionChain<World>> sessionApiSpeakerChains() {
+        return Arbitraries.longs().flatMap(seed -> common(ActionChain.startWith(() -> World.sessionApiSpeaker(seed)))
+                .withAction(4, sessionApiAnswer())
+                .withAction(12, capture())
+                .withAction(2, pause())
+                .withAction(2, resume())
+                .withAction(1, sendFailed())
+                .withMaxTransformations(120));
+    }
+
+    @Provide
     Arbitrary<ActionChain<World>> listenerChains() {
         return Arbitraries.longs().flatMap(seed -> common(ActionChain.startWith(() -> World.listener(seed)))
                 .withAction(12, audio())
@@ -118,7 +134,9 @@ class SessionMachineProperties {
         return chain
                 .withAction(3, Action.<World>when(w -> w.idle()).describeAs("start").justMutate(w -> w.step(new Input.Start())))
                 .withAction(4, tokenOutcome())
+                .withAction(4, opened())
                 .withAction(6, confirm())
+                .withAction(1, sessionEnded())
                 .withAction(3, refuse())
                 .withAction(2, drop())
                 .withAction(5, fireTimer())
@@ -153,6 +171,59 @@ class SessionMachineProperties {
                 };
     }
 
+    /** The upgrade of an opening connection completes (a heartbeat goes out on it at once). */
+    static Action<World> opened() {
+        return new Action.Dependent<>() {
+            @Override
+            public boolean precondition(World w) {
+                return !w.notYetOpened().isEmpty();
+            }
+
+            @Override
+            public Arbitrary<Transformer<World>> transformer(World w) {
+                return Arbitraries.of(w.notYetOpened()).map(id -> Transformer.mutate("upgrade " + id, x -> {
+                    x.upgraded.add(id);
+                    x.step(new Input.Opened(id));
+                }));
+            }
+        };
+    }
+
+    /** The service says the session is over, on any connection this client has or had. */
+    static Action<World> sessionEnded() {
+        return Action.<World>when(w -> !w.ended() && w.h.lastOpened() != null).describeAs("sessionEnded")
+                .justMutate(w -> {
+                    List<ConnectionId> ids = new ArrayList<>(w.h.requests.keySet());
+                    ConnectionId on = ids.get((int) (Math.abs(w.h.now) % ids.size()));
+                    boolean ours = w.h.state.context().sessionId() != null;
+                    w.step(new Input.Received(on, new ServerMessage.SessionEnded(SESSION, "Speaker has ended the session", 0L)));
+                    if (ours) {
+                        w.sessionEnded = true;
+                    }
+                });
+    }
+
+    /** The HTTP session API answers a creation: created, or failed transiently or for good. */
+    static Action<World> sessionApiAnswer() {
+        return new Action.Dependent<>() {
+            @Override
+            public boolean precondition(World w) {
+                return w.h.state instanceof SessionState.Connecting c && c.step() == Step.AWAITING_SESSION;
+            }
+
+            @Override
+            public Arbitrary<Transformer<World>> transformer(World w) {
+                return Arbitraries.frequencyOf(
+                        net.jqwik.api.Tuple.of(8, Arbitraries.just(Transformer.<World>mutate("session created over HTTP",
+                                x -> x.step(new Input.SessionApiCreated(SESSION, EN, null))))),
+                        net.jqwik.api.Tuple.of(1, Arbitraries.just(Transformer.<World>mutate("session API fails transiently",
+                                x -> x.step(new Input.SessionApiFailed(new LecternError("INTERNAL_ERROR", "boom", 500, null, false)))))),
+                        net.jqwik.api.Tuple.of(1, Arbitraries.just(Transformer.<World>mutate("session API refuses",
+                                x -> x.step(new Input.SessionApiFailed(new LecternError("FORBIDDEN", "no", 403, null, true)))))));
+            }
+        };
+    }
+
     static Action<World> confirm() {
         return new Action.Dependent<>() {
             @Override
@@ -162,7 +233,8 @@ class SessionMachineProperties {
 
             @Override
             public Arbitrary<Transformer<World>> transformer(World w) {
-                return Arbitraries.of(w.opening()).map(id -> Transformer.mutate("confirm " + id, x -> x.confirm(id)));
+                return Arbitraries.of(w.opening()).flatMap(id -> Arbitraries.of(true, false).map(byAck ->
+                        Transformer.mutate("confirm " + id + (byAck ? " by heartbeatAck" : ""), x -> x.confirm(id, byAck))));
             }
         };
     }
@@ -253,11 +325,11 @@ class SessionMachineProperties {
     }
 
     static Action<World> sendFailed() {
-        return Action.<World>when(w -> !w.ended() && !w.h.sent(ClientMessage.SendAudio.class).isEmpty())
+        return Action.<World>when(w -> !w.ended() && !w.h.sent(ClientMessage.AudioChunkUpload.class).isEmpty())
                 .describeAs("last audio write fails").justMutate(w -> {
-                    List<Harness.Sent> audio = w.h.sent(ClientMessage.SendAudio.class);
+                    List<Harness.Sent> audio = w.h.sent(ClientMessage.AudioChunkUpload.class);
                     Harness.Sent last = audio.get(audio.size() - 1);
-                    long id = ((ClientMessage.SendAudio) last.message()).chunkId();
+                    long id = ((ClientMessage.AudioChunkUpload) last.message()).chunkIndex();
                     if (w.failedChunks.add(id)) {
                         w.step(new Input.SendFailed(last.id(), last.message(), "broken pipe"));
                     }
@@ -334,6 +406,9 @@ class SessionMachineProperties {
         long lastPlayed = -1;
         int lastEventCount;
         boolean wasEnded;
+        /** A sessionEnded about this client's session arrived: nothing may connect from then on. */
+        boolean sessionEnded;
+        final Set<ConnectionId> upgraded = new HashSet<>();
         Input lastInput;
 
         private World(SessionState initial, boolean speaker) {
@@ -351,6 +426,10 @@ class SessionMachineProperties {
 
         static World speaker(long seed) {
             return new World(SessionMachine.speaker(settings(), CreateParams.of(EN), seed), true);
+        }
+
+        static World sessionApiSpeaker(long seed) {
+            return new World(SessionMachine.initial(new SessionPlan.Speak(CreateParams.of(EN), true), settings(), seed), true);
         }
 
         static World listener(long seed) {
@@ -405,6 +484,12 @@ class SessionMachineProperties {
             return ids;
         }
 
+        List<ConnectionId> notYetOpened() {
+            List<ConnectionId> ids = new ArrayList<>(opening());
+            ids.removeAll(upgraded);
+            return ids;
+        }
+
         /** Connections that may carry audio: current, candidate, the retiring one. */
         List<ConnectionId> carriers() {
             List<ConnectionId> ids = new ArrayList<>();
@@ -434,10 +519,12 @@ class SessionMachineProperties {
             h.advance(d);
         }
 
-        void confirm(ConnectionId id) {
+        void confirm(ConnectionId id, boolean byAck) {
             ConnectRequest request = h.requests.get(id);
             ServerMessage frame;
-            if (request instanceof ConnectRequest.CreateSession) {
+            if (request instanceof ConnectRequest.Attach || (byAck && !(request instanceof ConnectRequest.CreateSession))) {
+                frame = new ServerMessage.HeartbeatAck(0L, 0L); // a service with no first frame (protocol section 11)
+            } else if (request instanceof ConnectRequest.CreateSession) {
                 frame = new ServerMessage.SessionCreated(SESSION, EN, "standard", true, 0.85, 5.0, "c", 0L, null);
             } else if (request instanceof ConnectRequest.JoinSession j) {
                 frame = new ServerMessage.SessionJoined(SESSION, j.targetLanguage(), EN, "c", 1, null, 0L);
@@ -451,10 +538,13 @@ class SessionMachineProperties {
         void refuse(ConnectionId id, ConnectFailure failure) {
             boolean inConnecting = h.state instanceof SessionState.Connecting;
             boolean resumingSpeaker = h.state instanceof SessionState.Connecting c && c.mode() == ConnectMode.RESUME && speaker;
-            boolean renewable = failure.classify() == FailureClass.UNAUTHORIZED && speaker;
+            boolean renewed = h.state instanceof SessionState.Connecting c && c.tokenRenewed();
+            boolean byId = !(h.requests.get(id) instanceof ConnectRequest.CreateSession);
+            // a 401, or a 400 on a connect by session id (an expired token on the deployed service), renews once
+            boolean renewable = speaker && (failure.classify() == FailureClass.UNAUTHORIZED
+                    || (failure.status() == 400 && byId && inConnecting && !renewed));
             step(new Input.Refused(id, failure));
-            boolean permanent = failure.classify() == FailureClass.PERMANENT
-                    || (failure.classify() == FailureClass.UNAUTHORIZED && !renewable);
+            boolean permanent = failure.classify() != FailureClass.TRANSIENT && !renewable;
             boolean sessionGone = "SESSION_NOT_FOUND".equals(failure.code()) && resumingSpeaker;
             if (permanent && !sessionGone) {
                 // Guarantee 5: a permanent error is never retried.
@@ -487,8 +577,8 @@ class SessionMachineProperties {
             }
             assertThat(reported + state.context().pausedDrops()).as("every drop reported").isEqualTo(c.dropped());
             List<Long> sentIds = new ArrayList<>();
-            for (Harness.Sent s : h.sent(ClientMessage.SendAudio.class)) {
-                sentIds.add(((ClientMessage.SendAudio) s.message()).chunkId());
+            for (Harness.Sent s : h.sent(ClientMessage.AudioChunkUpload.class)) {
+                sentIds.add(((ClientMessage.AudioChunkUpload) s.message()).chunkIndex());
             }
             assertThat(new HashSet<>(sentIds)).as("no chunk sent twice").hasSize(sentIds.size());
             assertThat(c.sent()).isEqualTo(sentIds.size() - failedChunks.size());
@@ -516,12 +606,16 @@ class SessionMachineProperties {
             for (Effect e : h.lastEffects) {
                 if (e instanceof Effect.Close close && "Connection refresh".equals(close.reason())) {
                     assertThat(h.lastInput).as("old connection closed only after the new one confirmed")
-                            .isInstanceOfSatisfying(Input.Received.class, r ->
-                                    assertThat(r.message()).isInstanceOf(ServerMessage.ConnectionRefreshComplete.class));
+                            .isInstanceOfSatisfying(Input.Received.class, r -> assertThat(r.message())
+                                    .isInstanceOfAny(ServerMessage.ConnectionRefreshComplete.class, ServerMessage.HeartbeatAck.class));
                 }
                 if (e instanceof Effect.Transmit t && t.message() instanceof ClientMessage.Heartbeat) {
-                    assertThat(t.id()).as("heartbeat on the current connection only").isEqualTo(current());
-
+                    boolean justUpgraded = h.lastInput instanceof Input.Opened o && o.id().equals(t.id());
+                    assertThat(justUpgraded || t.id().equals(current()))
+                            .as("heartbeat on the current connection, or on a new one right after its upgrade").isTrue();
+                }
+                if (sessionEnded) {
+                    assertThat(e).as("nothing connects after sessionEnded").isNotInstanceOf(Effect.Open.class);
                 }
                 if (e instanceof Effect.StartTimer t && (t.key() == TimerKey.RECONNECT || t.key() == TimerKey.REFRESH_RETRY)) {
                     BackoffPolicy policy = t.key() == TimerKey.RECONNECT ? settings().reconnectBackoff() : settings().refreshBackoff();
@@ -541,6 +635,9 @@ class SessionMachineProperties {
             // One retry chain at a time: no reconnect or confirm timer while connected.
             if (connected()) {
                 assertThat(h.timers).doesNotContainKeys(TimerKey.RECONNECT, TimerKey.CONFIRM);
+            }
+            if (sessionEnded) {
+                assertThat(state.kind()).as("sessionEnded ends the client in any state").isEqualTo(SessionState.Kind.ENDED);
             }
             // 4. Ended is absorbing, and nothing is told after the final event.
             if (wasEnded) {

@@ -17,6 +17,8 @@ import dev.lectern.domain.session.TimerKey;
 import dev.lectern.port.AudioSink;
 import dev.lectern.port.AuthenticationException;
 import dev.lectern.port.Scheduler;
+import dev.lectern.port.SessionApi;
+import dev.lectern.port.SessionApiException;
 import dev.lectern.port.TokenProvider;
 import dev.lectern.port.Transport;
 import dev.lectern.port.TransportConnection;
@@ -45,9 +47,14 @@ import org.slf4j.LoggerFactory;
 public final class SessionEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionEngine.class);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+    /** How long the end of a session-API speaker waits for its DELETE before closing anyway. */
+    static final Duration DELETE_WAIT = Duration.ofSeconds(5);
 
     private final Transport transport;
     private final TokenProvider tokens;
+    private final SessionApi sessionApi;
+    /** Work the end waits for before {@link #terminated()} completes: a DELETE and the close after it. */
+    private volatile CompletableFuture<?> endWork = CompletableFuture.completedFuture(null);
     private final AudioSink sink;
     /** Length of the last chunk played: a reported gap of n chunks is about n of these. */
     private long lastChunkMillis = 100;
@@ -74,6 +81,7 @@ public final class SessionEngine implements AutoCloseable {
     private SessionEngine(Builder b) {
         this.transport = Objects.requireNonNull(b.transport, "transport is null");
         this.tokens = b.tokens;
+        this.sessionApi = b.sessionApi;
         this.sink = b.sink == null ? AudioSink.NONE : b.sink;
         this.ownsScheduler = b.scheduler == null;
         // Clients the host gives no threads share the process's lane and event pools (SharedThreads).
@@ -86,7 +94,7 @@ public final class SessionEngine implements AutoCloseable {
             if (shared != null) {
                 shared.release();
             }
-            terminated.complete(endReason);
+            endWork.whenComplete((ok, failure) -> terminated.complete(endReason));
         });
         this.state = Objects.requireNonNull(b.initial, "initial state is null");
         this.snapshot = state;
@@ -223,7 +231,9 @@ public final class SessionEngine implements AutoCloseable {
             Map.entry(Effect.Open.class, (engine, effect) -> engine.open((Effect.Open) effect)),
             Map.entry(Effect.Close.class, (engine, effect) -> engine.close((Effect.Close) effect)),
             Map.entry(Effect.Abort.class, (engine, effect) -> engine.abort((Effect.Abort) effect)),
-            Map.entry(Effect.FetchToken.class, (engine, effect) -> engine.fetchToken(((Effect.FetchToken) effect).forceRenew())));
+            Map.entry(Effect.FetchToken.class, (engine, effect) -> engine.fetchToken(((Effect.FetchToken) effect).forceRenew())),
+            Map.entry(Effect.CreateSession.class, (engine, effect) -> engine.createSession((Effect.CreateSession) effect)),
+            Map.entry(Effect.DeleteSession.class, (engine, effect) -> engine.deleteSession((Effect.DeleteSession) effect)));
 
     private void play(Effect.Play play) {
         lastChunkMillis = Math.max(1, play.audio().duration().toMillis());
@@ -292,6 +302,48 @@ public final class SessionEngine implements AutoCloseable {
                         : LecternError.local("AUTH_FAILED", "Authentication failed: " + describe(cause));
                 submit(new Input.TokenFailed(error));
             }
+        });
+    }
+
+    private void createSession(Effect.CreateSession create) {
+        if (sessionApi == null) {
+            submit(new Input.SessionApiFailed(new LecternError("NO_SESSION_API", "no session API configured", 0, null, true)));
+            return;
+        }
+        sessionApi.create(create.params()).whenComplete((session, failure) -> {
+            if (failure == null && session != null) {
+                submit(new Input.SessionApiCreated(session.sessionId(), session.sourceLanguage(), session.expiresAtMillis()));
+            } else {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                LecternError error = cause instanceof SessionApiException api ? api.error()
+                        : cause instanceof AuthenticationException auth ? auth.error()
+                        : LecternError.local("SESSION_API_FAILED", "the session API failed: " + describe(cause));
+                submit(new Input.SessionApiFailed(error));
+            }
+        });
+    }
+
+    /**
+     * DELETE, then close: the session ends for every listener by the service's own word, and the close that
+     * follows cannot race it. The close comes after the answer, or after {@link #DELETE_WAIT} without one;
+     * {@link #terminated()} waits for both.
+     */
+    private void deleteSession(Effect.DeleteSession delete) {
+        TransportConnection connection = delete.thenClose() == null ? null : connections.get(delete.thenClose());
+        if (connection != null) {
+            closing.add(delete.thenClose());
+        }
+        CompletableFuture<Void> deleted = sessionApi == null ? CompletableFuture.completedFuture(null)
+                : sessionApi.delete(delete.sessionId()).toCompletableFuture().copy();
+        endWork = deleted.orTimeout(DELETE_WAIT.toMillis(), TimeUnit.MILLISECONDS).handle((ok, failure) -> {
+            if (failure != null) {
+                log.warn("Deleting session {} failed ({}); closing its connection ends it", delete.sessionId().value(),
+                        describe(failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure));
+            }
+            if (connection != null) {
+                connection.close(SessionMachine.CLOSE_NORMAL, "Session ended by speaker");
+            }
+            return null;
         });
     }
 
@@ -387,6 +439,7 @@ public final class SessionEngine implements AutoCloseable {
         private SessionState initial;
         private Transport transport;
         private TokenProvider tokens;
+        private SessionApi sessionApi;
         private AudioSink sink;
         private Scheduler scheduler;
         private java.util.concurrent.Executor eventExecutor;
@@ -407,6 +460,11 @@ public final class SessionEngine implements AutoCloseable {
 
         public Builder tokens(TokenProvider value) {
             tokens = value;
+            return this;
+        }
+
+        public Builder sessionApi(SessionApi value) {
+            sessionApi = value;
             return this;
         }
 

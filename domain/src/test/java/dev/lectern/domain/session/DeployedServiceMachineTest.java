@@ -1,0 +1,242 @@
+package dev.lectern.domain.session;
+
+import static dev.lectern.domain.session.SessionMachineTest.CHUNK;
+import static dev.lectern.domain.session.SessionMachineTest.EN;
+import static dev.lectern.domain.session.SessionMachineTest.ES;
+import static dev.lectern.domain.session.SessionMachineTest.SESSION;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lectern.domain.ConnectionId;
+import dev.lectern.domain.IdToken;
+import dev.lectern.domain.event.LecternEvent;
+import dev.lectern.domain.message.ClientMessage;
+import dev.lectern.domain.message.ServerMessage;
+import java.time.Duration;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The machine against the service as deployed (protocol section 11): no first frame, sessions created over
+ * HTTP, {@code audioChunk}, a {@code sessionEnded} in any state, and a speaker session that cannot outlive
+ * its connection.
+ */
+class DeployedServiceMachineTest {
+    static final ServerMessage ACK = new ServerMessage.HeartbeatAck(0L, 0L);
+    static final ServerMessage ENDED = new ServerMessage.SessionEnded(SESSION, "Speaker has ended the session", 0L);
+
+    static Harness apiSpeaker() {
+        return new Harness(SessionMachine.initial(new SessionPlan.Speak(CreateParams.of(EN), true),
+                SessionSettings.ofDefaults(), 7));
+    }
+
+    /** A session-API speaker whose session exists and whose connection the first heartbeatAck confirmed. */
+    static Harness activeApiSpeaker() {
+        Harness h = apiSpeaker();
+        h.step(new Input.Start());
+        h.step(new Input.SessionApiCreated(SESSION, EN, 1_900_000_000_000L));
+        h.token();
+        h.step(new Input.Opened(h.lastOpened()));
+        h.step(new Input.Received(h.lastOpened(), ACK));
+        assertThat(h.state).isInstanceOf(SessionState.Active.class);
+        h.answerHeartbeats = true;
+        return h;
+    }
+
+    @Nested
+    class Listener {
+        @Test
+        void sendsAHeartbeatRightAfterTheUpgradeAndCountsItsAnswerAsTheJoin() {
+            Harness h = SessionMachineTest.listener();
+            h.step(new Input.Start());
+            ConnectionId conn = h.lastOpened();
+            h.step(new Input.Opened(conn));
+            assertThat(h.sent(ClientMessage.Heartbeat.class)).singleElement()
+                    .satisfies(s -> assertThat(s.id()).isEqualTo(conn));
+
+            h.step(new Input.Received(conn, ACK));
+
+            assertThat(h.state).isInstanceOf(SessionState.Active.class);
+            assertThat(h.events(LecternEvent.SessionJoined.class)).singleElement()
+                    .isEqualTo(new LecternEvent.SessionJoined(SESSION, ES, null, null));
+            assertThat(h.timers).doesNotContainKey(TimerKey.CONFIRM);
+        }
+
+        @Test
+        void audioBeforeTheHeartbeatsAnswerConfirmsTheJoinAndIsPlayed() {
+            Harness h = SessionMachineTest.listener();
+            h.step(new Input.Start());
+            h.step(new Input.Opened(h.lastOpened()));
+            h.step(new Input.Received(h.lastOpened(), SessionMachineTest.audio(0)));
+
+            assertThat(h.state).isInstanceOf(SessionState.Active.class);
+            assertThat(h.played).containsExactly(0L);
+        }
+
+        @Test
+        void aSessionEndedBeforeConfirmationEndsTheListenerAndNothingConnectsAgain() {
+            Harness h = SessionMachineTest.listener();
+            h.step(new Input.Start());
+            h.step(new Input.Opened(h.lastOpened()));
+            int opensBefore = h.requests.size();
+
+            h.step(new Input.Received(h.lastOpened(), ENDED));
+
+            assertThat(h.state).isInstanceOfSatisfying(SessionState.Ended.class,
+                    e -> assertThat(e.reason()).isEqualTo(EndReason.SESSION_ENDED));
+            assertThat(h.events(LecternEvent.SessionEnded.class)).hasSize(1);
+            assertThat(h.open).isEmpty();
+            h.advance(Duration.ofMinutes(30));
+            assertThat(h.requests).hasSize(opensBefore);
+        }
+
+        @Test
+        void aSessionEndedWhileWaitingToReconnectEndsWithoutAnotherAttempt() {
+            Harness h = SessionMachineTest.listener();
+            h.step(new Input.Start());
+            ConnectionId first = h.lastOpened();
+            h.fire(TimerKey.CONFIRM); // no confirmation in time: backoff
+            assertThat(h.timers).containsKey(TimerKey.RECONNECT);
+
+            h.step(new Input.Received(first, ENDED)); // late, from the abandoned attempt
+
+            assertThat(h.state.kind()).isEqualTo(SessionState.Kind.ENDED);
+            assertThat(h.timers).isEmpty();
+        }
+
+        @Test
+        void aRefreshIsConfirmedByTheNewConnectionsHeartbeatAnswer() {
+            Harness h = SessionMachineTest.listener();
+            h.step(new Input.Start());
+            ConnectionId old = h.lastOpened();
+            h.step(new Input.Opened(old));
+            h.step(new Input.Received(old, ACK));
+            h.step(new Input.Received(old, new ServerMessage.ConnectionRefreshRequired(SESSION, "listener", ES, "refresh", 0L)));
+            ConnectionId fresh = h.lastOpened();
+            assertThat(fresh).isNotEqualTo(old);
+
+            h.step(new Input.Opened(fresh));
+            assertThat(h.sent(ClientMessage.Heartbeat.class)).last().satisfies(s -> assertThat(s.id()).isEqualTo(fresh));
+            h.step(new Input.Received(fresh, ACK));
+
+            assertThat(h.events(LecternEvent.ConnectionRefreshed.class)).singleElement()
+                    .isEqualTo(new LecternEvent.ConnectionRefreshed(old, fresh));
+            assertThat(h.open).containsExactly(fresh);
+        }
+    }
+
+    @Nested
+    class SessionApiSpeaker {
+        @Test
+        void createsOverHttpThenConnectsBySessionIdAndStreamsAudioChunks() {
+            Harness h = apiSpeaker();
+            h.step(new Input.Start());
+            assertThat(h.lastEffects).containsExactly(new Effect.CreateSession(CreateParams.of(EN)));
+            h.step(new Input.Capture(CHUNK)); // captured before the session exists: queued
+
+            h.step(new Input.SessionApiCreated(SESSION, EN, 1_900_000_000_000L));
+            assertThat(h.events(LecternEvent.SessionCreated.class)).singleElement()
+                    .isEqualTo(new LecternEvent.SessionCreated(SESSION, EN, 1_900_000_000_000L));
+            assertThat(h.tokenPending).isTrue();
+            h.token();
+            assertThat(h.requests.get(h.lastOpened())).isInstanceOfSatisfying(ConnectRequest.Attach.class, a -> {
+                assertThat(a.sessionId()).isEqualTo(SESSION);
+                assertThat(a.queryParameters()).containsOnlyKeys("sessionId");
+            });
+            h.step(new Input.Opened(h.lastOpened()));
+            h.step(new Input.Received(h.lastOpened(), ACK));
+            h.step(new Input.Capture(CHUNK));
+
+            assertThat(h.sent(ClientMessage.AudioChunkUpload.class)).extracting(s -> (ClientMessage.AudioChunkUpload) s.message())
+                    .extracting(ClientMessage.AudioChunkUpload::chunkIndex, ClientMessage.AudioChunkUpload::sessionId)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(0L, SESSION), org.assertj.core.groups.Tuple.tuple(1L, SESSION));
+        }
+
+        @Test
+        void aRefused400WithATokenOfUnknownExpiryIsTriedOnceMoreWithARenewedToken() {
+            Harness h = apiSpeaker();
+            h.step(new Input.Start());
+            h.step(new Input.SessionApiCreated(SESSION, EN, null));
+            h.token();
+            h.step(new Input.Refused(h.lastOpened(), new ConnectFailure(400, "HTTP_400", "Bad Request", null)));
+            assertThat(h.tokenPending).isTrue();
+            assertThat(h.lastTokenForced).as("renewal forced").isTrue();
+
+            h.token();
+            h.step(new Input.Refused(h.lastOpened(), new ConnectFailure(400, "HTTP_400", "Bad Request", null)));
+
+            assertThat(h.state).isInstanceOfSatisfying(SessionState.Ended.class,
+                    e -> assertThat(e.reason()).isEqualTo(EndReason.PERMANENT_ERROR));
+            assertThat(h.requests).hasSize(2);
+        }
+
+        @Test
+        void aRefused400WithATokenFarFromExpiryIsPermanentAtOnce() {
+            Harness h = apiSpeaker();
+            h.step(new Input.Start());
+            h.step(new Input.SessionApiCreated(SESSION, EN, null));
+            h.tokenPending = false;
+            h.step(new Input.TokenReady(new IdToken("fresh", h.now + Duration.ofMinutes(50).toMillis())));
+            h.step(new Input.Refused(h.lastOpened(), new ConnectFailure(400, "HTTP_400", "Bad Request", null)));
+
+            assertThat(h.state.kind()).isEqualTo(SessionState.Kind.ENDED);
+            assertThat(h.requests).hasSize(1);
+        }
+
+        @Test
+        void aRefreshRequestIsTurnedIntoAnEarlyWarningAndNoSecondConnection() {
+            Harness h = activeApiSpeaker();
+            int opens = h.requests.size();
+            h.advance(Duration.ofMinutes(100));
+            h.step(new Input.Received(h.lastOpened(), new ServerMessage.ConnectionRefreshRequired(SESSION, "speaker", null, "refresh", 0L)));
+            h.step(new Input.Received(h.lastOpened(), new ServerMessage.ConnectionRefreshRequired(SESSION, "speaker", null, "refresh", 0L)));
+
+            assertThat(h.requests).hasSize(opens);
+            assertThat(h.events(LecternEvent.RefreshStarted.class)).isEmpty();
+            assertThat(h.events(LecternEvent.ConnectionWarning.class)).singleElement().satisfies(w -> {
+                assertThat(w.remainingMinutes()).isBetween(19.0, 20.5);
+                assertThat(w.message()).contains("cannot be replaced");
+            });
+        }
+
+        @Test
+        void theCutoffEndsTheSessionAndNamesWhy() {
+            Harness h = activeApiSpeaker();
+            h.advance(Duration.ofMinutes(125));
+
+            assertThat(h.state).isInstanceOfSatisfying(SessionState.Ended.class,
+                    e -> assertThat(e.reason()).isEqualTo(EndReason.SESSION_ENDED));
+            assertThat(h.events(LecternEvent.ConnectionWarning.class)).as("told early, by its own clock").isNotEmpty();
+            assertThat(h.events(LecternEvent.Error.class)).singleElement()
+                    .satisfies(e -> assertThat(e.error().code()).isEqualTo("SPEAKER_CONNECTION_CLOSED"));
+            assertThat(h.requests).as("no reconnect: the service ended the session").hasSize(1);
+        }
+
+        @Test
+        void pauseIsKeptLocallyAndControlsTheServiceCannotCarryAreNotSent() {
+            Harness h = activeApiSpeaker();
+            h.step(new Input.Pause());
+            h.step(new Input.Capture(CHUNK));
+            h.step(new Input.SendControl(new ClientMessage.MuteBroadcast()));
+            h.step(new Input.Resume());
+
+            assertThat(h.sent).extracting(s -> s.message().action())
+                    .doesNotContain("pauseBroadcast", "resumeBroadcast", "muteBroadcast", "audioChunk");
+            assertThat(h.events(LecternEvent.ControlNotDelivered.class)).extracting(LecternEvent.ControlNotDelivered::action)
+                    .containsExactly("pauseBroadcast", "muteBroadcast", "resumeBroadcast");
+            assertThat(h.events(LecternEvent.SessionPaused.class)).hasSize(1);
+            assertThat(h.events(LecternEvent.SessionResumed.class)).hasSize(1);
+            assertThat(h.state.context().counters().dropped()).isEqualTo(1);
+        }
+
+        @Test
+        void endingDeletesTheSessionAndThenClosesInsteadOfSendingEndSession() {
+            Harness h = activeApiSpeaker();
+            ConnectionId conn = h.lastOpened();
+            h.step(new Input.End("done"));
+
+            assertThat(h.lastEffects).contains(new Effect.DeleteSession(SESSION, conn));
+            assertThat(h.sent(ClientMessage.EndSession.class)).isEmpty();
+            assertThat(h.state.kind()).isEqualTo(SessionState.Kind.ENDED);
+        }
+    }
+}
