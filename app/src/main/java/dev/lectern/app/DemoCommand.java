@@ -13,11 +13,13 @@ import dev.lectern.domain.SequenceNumber;
 import dev.lectern.domain.SessionId;
 import dev.lectern.domain.event.LecternEvent;
 import dev.lectern.domain.session.EndReason;
+import dev.lectern.domain.session.SessionSettings;
 import dev.lectern.gateway.GatewayCommand;
 import dev.lectern.gateway.GatewaySettings;
 import dev.lectern.gateway.LocalGateway;
 import dev.lectern.javasound.WavAudio;
 import dev.lectern.javasound.WavFileSink;
+import dev.lectern.jetty.JettySessionApi;
 import dev.lectern.jetty.JettyTransport;
 import dev.lectern.port.AudioSink;
 import dev.lectern.port.TokenProvider;
@@ -71,6 +73,11 @@ final class DemoCommand implements Callable<Integer> {
             description = "How often the gateway asks each connection to refresh (default 10s, or a third of --seconds if that is shorter, so every demo shows one).")
     Duration refreshEvery;
 
+    @Option(names = "--flavor", paramLabel = "seed|deployed", defaultValue = "seed",
+            description = "The gateway's flavor: seed (the seed's protocol) or deployed (the service as deployed today: the session "
+                    + "created over HTTP, no first frames, refreshes asked for on heartbeats, the speaker's connection kept; default ${DEFAULT-VALUE}).")
+    GatewayCommand.Flavor flavor;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "demo-output", description = "Where the listeners' WAV files go (default ${DEFAULT-VALUE}).")
     Path out;
 
@@ -110,12 +117,27 @@ final class DemoCommand implements Callable<Integer> {
         }
         Duration refresh = refreshEvery != null ? refreshEvery : Duration.ofSeconds(Math.max(1, Math.min(10, seconds / 3)));
         Files.createDirectories(out);
-        GatewaySettings settings = GatewaySettings.builder().port(0).refreshAfter(refresh).warnAfter(refresh.multipliedBy(2))
-                .maxConnectionAge(refresh.multipliedBy(3)).sessionsPerHour(1_000).joinsPerMinute(10_000).connectsPerMinute(10_000).build();
+        boolean deployed = flavor == GatewayCommand.Flavor.deployed;
+        GatewaySettings.Builder gatewaySettings = GatewaySettings.builder().port(0).refreshAfter(refresh).warnAfter(refresh.multipliedBy(2))
+                .maxConnectionAge(refresh.multipliedBy(3)).sessionsPerHour(1_000).joinsPerMinute(10_000).connectsPerMinute(10_000);
+        SessionSettings clientSettings = SessionSettings.ofDefaults();
+        if (deployed) {
+            // The deployed service ends a session with its speaker's connection: keep that one past the demo, and
+            // ask for refreshes on heartbeats, which come often enough to meet the window.
+            Duration age = refresh.multipliedBy(3).compareTo(Duration.ofSeconds(seconds + 60L)) > 0
+                    ? refresh.multipliedBy(3) : Duration.ofSeconds(seconds + 60L);
+            gatewaySettings.flavor(GatewaySettings.Flavor.DEPLOYED).refreshWindow(refresh).maxConnectionAge(age)
+                    .warnAfter(age.minus(refresh));
+            Duration beat = refresh.dividedBy(4).compareTo(Duration.ofSeconds(1)) > 0 ? refresh.dividedBy(4) : Duration.ofSeconds(1);
+            clientSettings = SessionSettings.builder().heartbeatInterval(beat).heartbeatAckTimeout(beat.multipliedBy(4).dividedBy(5))
+                    .silenceTimeout(beat.multipliedBy(3)).refreshAfter(refresh).selfRefreshGrace(refresh.dividedBy(2))
+                    .maxConnectionAge(age).build();
+        }
+        GatewaySettings settings = gatewaySettings.build();
         try (LocalGateway gateway = LocalGateway.builder().settings(settings).build();
              Terminal terminal = new Terminal(w, interactive)) {
             URI endpoint = gateway.start();
-            terminal.println("gateway on " + endpoint + ", refresh every " + refresh.toMillis() + " ms; " + listeners
+            terminal.println((deployed ? "deployed-flavor " : "") + "gateway on " + endpoint + ", refresh every " + refresh.toMillis() + " ms; " + listeners
                     + " listeners; " + seconds + " s of generated speech-like audio; WAV files in " + out);
             Injector injector = com.google.inject.Guice.createInjector(new JettyTransportModule(endpoint, null, null),
                     new EnvironmentTokenModule("demo-speaker"));
@@ -124,8 +146,15 @@ final class DemoCommand implements Callable<Integer> {
             long[] sentAt = new long[audio.size()];
 
             Tally speakerTally = new Tally("speaker", terminal::event);
-            SpeakerClient speaker = SpeakerClient.builder(SpeakerConfig.builder().sourceLanguage("en").build())
-                    .transport(transport).tokenProvider(injector.getInstance(TokenProvider.class)).listener(speakerTally).build();
+            SpeakerClient.Builder speakerBuilder = SpeakerClient.builder(SpeakerConfig.builder().sourceLanguage("en")
+                            .sessionApi(gateway.sessionApiUri()).settings(clientSettings).build())
+                    .transport(transport).tokenProvider(injector.getInstance(TokenProvider.class)).listener(speakerTally);
+            JettySessionApi sessionApi = null;
+            if (deployed) {
+                sessionApi = JettySessionApi.builder(gateway.sessionApiUri()).tokenProvider(injector.getInstance(TokenProvider.class)).build();
+                speakerBuilder.sessionApi(sessionApi);
+            }
+            SpeakerClient speaker = speakerBuilder.build();
             SessionId id = speaker.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
             terminal.println("session " + id.value());
 
@@ -163,7 +192,8 @@ final class DemoCommand implements Callable<Integer> {
                     }
                 };
                 Tally tally = new Tally("listener-" + (i + 1) + "(" + language + ")", terminal::event);
-                ListenerClient client = ListenerClient.builder(ListenerConfig.builder().sessionId(id.value()).targetLanguage(language).build())
+                ListenerClient client = ListenerClient.builder(ListenerConfig.builder().sessionId(id.value()).targetLanguage(language)
+                                .settings(clientSettings).build())
                         .transport(transport).audioSink(timed).listener(tally).build();
                 client.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
                 clients.add(client);
@@ -202,6 +232,9 @@ final class DemoCommand implements Callable<Integer> {
                 listenerEnds.add(c.terminated().toCompletableFuture().get(10, TimeUnit.SECONDS));
             }
             ((JettyTransport) transport).close();
+            if (sessionApi != null) {
+                sessionApi.close();
+            }
 
             byte[] spoken = concat(audio);
             int n = Math.min(latencyCount.get(), allLatencies.length);

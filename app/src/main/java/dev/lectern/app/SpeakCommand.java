@@ -6,6 +6,7 @@ import dev.lectern.app.wiring.AudioModules;
 import dev.lectern.app.wiring.ClientFactory;
 import dev.lectern.app.wiring.CognitoModule;
 import dev.lectern.app.wiring.EnvironmentTokenModule;
+import dev.lectern.app.wiring.JettySessionApiModule;
 import dev.lectern.app.wiring.JettyTransportModule;
 import dev.lectern.client.SpeakerClient;
 import dev.lectern.client.SpeakerConfig;
@@ -70,6 +71,15 @@ final class SpeakCommand extends RunnerCommand implements Callable<Integer> {
             description = "Hold the audio until N listeners have joined (default ${DEFAULT-VALUE}).")
     int waitForListeners;
 
+    @Option(names = "--hold", paramLabel = "DURATION", converter = dev.lectern.gateway.GatewayCommand.DurationOption.class,
+            description = "Hold the audio this long once the session exists, so listeners can join first (e.g. 10s; default: none).")
+    java.time.Duration hold;
+
+    @Option(names = "--session-api", paramLabel = "URL", defaultValue = "${env:LECTERN_SESSION_API}",
+            description = "The service's HTTP session API, e.g. https://abc123.execute-api.us-east-1.amazonaws.com: create the session "
+                    + "there and connect to it by id, as the deployed service needs (default: $LECTERN_SESSION_API; none: create over the WebSocket).")
+    URI sessionApi;
+
     @Option(names = "--region", defaultValue = "${env:LECTERN_REGION}", description = "Cognito region (default: $LECTERN_REGION, or the user pool's).")
     String region;
 
@@ -98,16 +108,26 @@ final class SpeakCommand extends RunnerCommand implements Callable<Integer> {
         }
         SpeakerConfig config;
         try {
-            config = SpeakerConfig.builder().sourceLanguage(sourceLanguage).qualityTier(tier).build();
+            config = SpeakerConfig.builder().sourceLanguage(sourceLanguage).qualityTier(tier).sessionApi(sessionApi).build();
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
         if (waitForListeners < 0) {
             throw usage("--wait-for-listeners must not be negative, was: " + waitForListeners);
         }
+        if (waitForListeners > 0 && sessionApi != null) {
+            throw usage("--wait-for-listeners counts listeners with the seed's sessionStatus, which a service with a session API "
+                    + "does not answer; use --hold DURATION instead");
+        }
+        if (hold != null && (hold.isNegative() || hold.toHours() >= 1)) {
+            throw usage("--hold must be between 0 and 1 hour, was: " + hold);
+        }
         List<Module> modules = new ArrayList<>();
         modules.add(new JettyTransportModule(url, trustStore, env.apply("LECTERN_TRUST_STORE_PASSWORD")));
         modules.add(tokens());
+        if (sessionApi != null) {
+            modules.add(new JettySessionApiModule(sessionApi, trustStore, env.apply("LECTERN_TRUST_STORE_PASSWORD")));
+        }
         modules.add("mic".equals(input) ? AudioModules.microphone(device) : AudioModules.wavInput(Path.of(input), loop));
         Injector injector = injector(modules);
         AudioSource source = injector.getInstance(AudioSource.class); // opens the device or reads the file now
@@ -137,7 +157,12 @@ final class SpeakCommand extends RunnerCommand implements Callable<Integer> {
             } catch (java.util.concurrent.ExecutionException e) {
                 Runtime.getRuntime().removeShutdownHook(hook);
                 source.close();
-                throw new IllegalStateException("could not create a session: " + explain(e), e);
+                // the deployed service refuses a WebSocket creation 400 (MISSING_SESSION_ID when it says which)
+                String hint = e.getCause() instanceof dev.lectern.client.LecternException le && le.error() != null
+                        && le.error().status() == 400 && sessionApi == null
+                        ? "; a service that creates sessions over its HTTP API refuses this: pass --session-api URL"
+                        + " (or set LECTERN_SESSION_API)" : "";
+                throw new IllegalStateException("could not create a session: " + explain(e) + hint, e);
             }
             terminal.println("session " + id.value());
             terminal.status(() -> String.format("%s  %s  sent %d  dropped %d  listeners %d  refreshes %d  reconnects %d%s",
@@ -149,6 +174,9 @@ final class SpeakCommand extends RunnerCommand implements Callable<Integer> {
             while (waitForListeners > 0 && listeners[0] < waitForListeners && !speaker.terminated().toCompletableFuture().isDone()) {
                 speaker.requestStatus();
                 speaker.terminated().toCompletableFuture().completeOnTimeout(null, 1, TimeUnit.SECONDS).join(); // status queries: at most 2/s allowed
+            }
+            if (hold != null && !hold.isZero()) {
+                speaker.terminated().toCompletableFuture().completeOnTimeout(null, hold.toMillis(), TimeUnit.MILLISECONDS).join();
             }
             source.start(speaker::send);
             CompletableFuture<?> fileDone = source instanceof WavFileSource wav ? wav.finished().toCompletableFuture() : new CompletableFuture<>();
@@ -172,7 +200,7 @@ final class SpeakCommand extends RunnerCommand implements Callable<Integer> {
             figures.put("refreshes", tally.refreshes());
             figures.put("reconnects", tally.reconnects());
             figures.put("endReason", reason.name());
-            if (tally.lastError != null && exitCode(reason) != 0) {
+            if (tally.lastError != null && (exitCode(reason) != 0 || reason == EndReason.SESSION_ENDED)) {
                 spec.commandLine().getErr().println("lectern speak: ended " + reason + ": " + tally.lastError);
             }
             out().println(json ? Json.line(figures) : "ended " + reason + ": sent " + figures.get("sent") + ", dropped "

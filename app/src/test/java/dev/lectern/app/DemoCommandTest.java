@@ -40,6 +40,23 @@ class DemoCommandTest {
     }
 
     @Test
+    void theDeployedFlavorDemoRefreshesListenersWithoutConfirmationFramesAndKeepsTheSpeakersConnection() throws Exception {
+        Run run = Run.of("demo", "--flavor", "deployed", "--seconds", "6", "--refresh-every", "2s", "--json", "--out", dir.toString());
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        JsonNode figures = new ObjectMapper().readTree(run.lastLine());
+        assertThat(figures.get("speaker").get("sent").asLong()).isEqualTo(60);
+        assertThat(figures.get("speaker").get("refreshes").asInt()).as("its session would end with its connection").isZero();
+        for (JsonNode listener : figures.get("listeners")) {
+            assertThat(listener.get("refreshes").asInt()).as(listener.toString()).isPositive();
+            assertThat(listener.get("gapChunks").asLong()).isZero();
+            assertThat(listener.get("endReason").asText()).isEqualTo("SESSION_ENDED");
+            assertThat(listener.get("wavEqualsSent").asBoolean()).isTrue();
+        }
+        assertThat(run.out()).contains("deployed-flavor gateway").contains("cannot be replaced")
+                .contains("Session was deleted by speaker");
+    }
+
+    @Test
     void theVirtualDemoRunsHoursOfSessionWithRefreshesAndEndsEveryone() {
         Run run = Run.of("demo", "--virtual", "--hours", "4", "--listeners", "2", "--drop-every", "50m");
         assertThat(run.exit()).isZero();

@@ -109,7 +109,7 @@ public final class GatewayCommand implements Callable<Integer> {
     enum Auth { none, jwks }
 
     /** Which service to stand in for, as typed. */
-    enum Flavor { seed, deployed }
+    public enum Flavor { seed, deployed }
 
     /** Picocli reads durations as the gateway writes them. */
     public static final class DurationOption implements CommandLine.ITypeConverter<Duration> {

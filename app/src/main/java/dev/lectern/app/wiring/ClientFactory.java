@@ -9,6 +9,7 @@ import dev.lectern.client.ListenerConfig;
 import dev.lectern.client.SpeakerClient;
 import dev.lectern.client.SpeakerConfig;
 import dev.lectern.port.AudioSink;
+import dev.lectern.port.SessionApi;
 import dev.lectern.port.TokenProvider;
 import dev.lectern.port.Transport;
 
@@ -26,8 +27,12 @@ public final class ClientFactory {
     }
 
     public SpeakerClient speaker(SpeakerConfig config, LecternListener listener) {
-        return SpeakerClient.builder(config).transport(injector.getInstance(Transport.class))
-                .tokenProvider(injector.getInstance(TokenProvider.class)).listener(listener).build();
+        SpeakerClient.Builder b = SpeakerClient.builder(config).transport(injector.getInstance(Transport.class))
+                .tokenProvider(injector.getInstance(TokenProvider.class)).listener(listener);
+        if (config.sessionApi() != null) {
+            b.sessionApi(injector.getInstance(SessionApi.class));
+        }
+        return b.build();
     }
 
     public ListenerClient listener(ListenerConfig config, LecternListener listener) {

@@ -785,7 +785,12 @@ public final class SessionMachine {
             if (ctx.sessionApi()) {
                 // The deployed service ends the session when the speaker's old connection closes (section 11.4):
                 // a refresh would end it at once. Keep this connection to its cutoff and say so now.
-                long left = ctx.settings().maxConnectionAge().toMillis() - (now - link.openedAt());
+                SessionSettings s = ctx.settings();
+                long left = s.maxConnectionAge().toMillis() - (now - link.openedAt());
+                if (trigger.equals("server request")) {
+                    // the service asks at its refresh age: its cut is the rest of the way to the maximum age away
+                    left = Math.min(left, s.maxConnectionAge().minus(s.refreshAfter()).toMillis());
+                }
                 notify(new LecternEvent.ConnectionWarning(Math.max(0, left) / 60_000.0,
                         "this service ends a speaker's session when the speaker's connection closes, so the connection"
                                 + " cannot be replaced: the session ends when the service cuts it, in about "
