@@ -264,7 +264,6 @@ public final class CognitoTokenProvider implements TokenProvider, AutoCloseable 
     }
 
     private void adopt(AuthenticationResultType result) {
-        idToken = new IdToken(result.idToken());
         Instant expiry;
         try {
             expiry = TokenClaims.of(result.idToken()).expiresAt();
@@ -275,6 +274,7 @@ public final class CognitoTokenProvider implements TokenProvider, AutoCloseable 
             expiry = clock.instant().plusSeconds(result.expiresIn());
         }
         expiresAt = expiry != null ? expiry : clock.instant();
+        idToken = new IdToken(result.idToken(), expiry != null ? expiry.toEpochMilli() : 0);
     }
 
     @Override

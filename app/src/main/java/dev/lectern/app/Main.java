@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lectern", mixinStandardHelpOptions = true, version = "Lectern 0.1.0",
         description = "Live-translation broadcasting over WebSocket: the reference runner.",
         subcommands = {SpeakCommand.class, ListenCommand.class, GatewayCommand.class, DevicesCommand.class, DemoCommand.class,
-                LoadCommand.class})
+                LoadCommand.class, DoctorCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

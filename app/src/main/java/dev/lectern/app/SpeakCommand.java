@@ -4,14 +4,10 @@ import com.google.inject.Injector;
 import com.google.inject.Module;
 import dev.lectern.app.wiring.AudioModules;
 import dev.lectern.app.wiring.ClientFactory;
-import dev.lectern.app.wiring.CognitoModule;
-import dev.lectern.app.wiring.EnvironmentTokenModule;
 import dev.lectern.app.wiring.JettySessionApiModule;
 import dev.lectern.app.wiring.JettyTransportModule;
 import dev.lectern.client.SpeakerClient;
 import dev.lectern.client.SpeakerConfig;
-import dev.lectern.cognito.CognitoCredentials;
-import dev.lectern.cognito.CognitoSettings;
 import dev.lectern.domain.QualityTier;
 import dev.lectern.domain.SessionId;
 import dev.lectern.domain.event.LecternEvent;
@@ -34,6 +30,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -80,22 +77,8 @@ final class SpeakCommand extends RunnerCommand implements Callable<Integer> {
                     + "there and connect to it by id, as the deployed service needs (default: $LECTERN_SESSION_API; none: create over the WebSocket).")
     URI sessionApi;
 
-    @Option(names = "--region", defaultValue = "${env:LECTERN_REGION}", description = "Cognito region (default: $LECTERN_REGION, or the user pool's).")
-    String region;
-
-    @Option(names = "--user-pool-id", paramLabel = "ID", defaultValue = "${env:LECTERN_USER_POOL_ID}",
-            description = "Cognito user pool, e.g. us-east-1_AbC123; gives the region when --region is not set (default: $LECTERN_USER_POOL_ID).")
-    String userPoolId;
-
-    @Option(names = "--client-id", paramLabel = "ID", defaultValue = "${env:LECTERN_CLIENT_ID}",
-            description = "Cognito app client id, with USER_PASSWORD_AUTH enabled (default: $LECTERN_CLIENT_ID).")
-    String clientId;
-
-    @Option(names = "--cognito-endpoint", paramLabel = "URL", description = "Another Cognito endpoint (cognito-local, a VPC endpoint).")
-    URI cognitoEndpoint;
-
-    @Option(names = "--username", description = "The speaker's Cognito user name.")
-    String username;
+    @Mixin
+    SignInOptions signIn;
 
     @Override
     public Integer call() throws Exception {
@@ -124,7 +107,7 @@ final class SpeakCommand extends RunnerCommand implements Callable<Integer> {
         }
         List<Module> modules = new ArrayList<>();
         modules.add(new JettyTransportModule(url, trustStore, env.apply("LECTERN_TRUST_STORE_PASSWORD")));
-        modules.add(tokens());
+        modules.add(signIn.module(env, spec.commandLine()));
         if (sessionApi != null) {
             modules.add(new JettySessionApiModule(sessionApi, trustStore, env.apply("LECTERN_TRUST_STORE_PASSWORD")));
         }
@@ -208,50 +191,6 @@ final class SpeakCommand extends RunnerCommand implements Callable<Integer> {
             out().flush();
             return exitCode(reason);
         }
-    }
-
-    private Module tokens() {
-        if (username != null || clientId != null) {
-            if (username == null || clientId == null) {
-                throw usage("signing in with Cognito needs --username and --client-id");
-            }
-            String r = region != null ? region : userPoolId != null && userPoolId.contains("_") ? userPoolId.substring(0, userPoolId.indexOf('_')) : null;
-            if (r == null) {
-                throw usage("signing in with Cognito needs --region (or --user-pool-id, which carries it)");
-            }
-            CognitoSettings settings;
-            try {
-                CognitoSettings.Builder b = CognitoSettings.builder().region(r).clientId(clientId).clientSecret(env.apply("LECTERN_CLIENT_SECRET"));
-                if (cognitoEndpoint != null) {
-                    b.endpointOverride(cognitoEndpoint);
-                }
-                settings = b.build();
-            } catch (IllegalArgumentException e) {
-                throw usage(e.getMessage());
-            }
-            return new CognitoModule(settings, CognitoCredentials.Source.of(username, password()));
-        }
-        String token = env.apply("LECTERN_TOKEN");
-        if (token == null || token.isBlank()) {
-            throw usage("no way to sign in: give --username and --client-id (Cognito), or set LECTERN_TOKEN");
-        }
-        return new EnvironmentTokenModule(token);
-    }
-
-    private char[] password() {
-        String fromEnv = env.apply("LECTERN_PASSWORD");
-        if (fromEnv != null) {
-            return fromEnv.toCharArray();
-        }
-        java.io.Console console = System.console();
-        if (console == null) {
-            throw usage("no password: set LECTERN_PASSWORD, or run on a terminal to be asked");
-        }
-        char[] typed = console.readPassword("Password for %s: ", username);
-        if (typed == null || typed.length == 0) {
-            throw usage("no password given");
-        }
-        return typed;
     }
 
     /** Reads control lines from standard input on a daemon thread. */

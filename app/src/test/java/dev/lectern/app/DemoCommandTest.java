@@ -77,7 +77,7 @@ class DemoCommandTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"speak", "listen", "gateway", "devices", "demo"}) {
+        for (String command : new String[] {"speak", "listen", "gateway", "devices", "demo", "doctor"}) {
             Run run = Run.of(command, "--help");
             assertThat(run.exit()).as(command).isZero();
             assertThat(run.out()).as(command).startsWith("Usage: lectern " + command);

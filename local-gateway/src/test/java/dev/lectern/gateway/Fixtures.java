@@ -12,10 +12,8 @@ import dev.lectern.jetty.JettyTransport;
 import dev.lectern.port.AudioSink;
 import dev.lectern.testing.FixedTokenProvider;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /** Shrunk timings, client builders and a certificate shared by the end-to-end tests. */
 final class Fixtures {
@@ -97,14 +95,6 @@ final class Fixtures {
 
     /** A PKCS12 key store at {@code file} (password {@code changeit}) with a self-signed certificate for localhost and 127.0.0.1. */
     static Path selfSignedKeyStore(Path file) throws Exception {
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "gateway", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
-                "-keystore", file.toString(), "-storepass", "changeit", "-keypass", "changeit")
-                .redirectErrorStream(true).start();
-        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
-        assertThat(Files.size(file)).isPositive();
-        return file;
+        return TestCertificates.selfSigned(file);
     }
 }
