@@ -95,12 +95,16 @@ public final class SpeakerClient implements AutoCloseable {
         return true;
     }
 
-    /** Pauses the broadcast; {@code SessionPaused} follows when the server confirms. */
+    /**
+     * Pauses the broadcast; {@code SessionPaused} follows when the server confirms. With a session API (a
+     * service that carries no broadcast control) the pause is kept here, captured audio withheld until
+     * {@link #resume()}, and {@code ControlNotDelivered} then {@code SessionPaused} follow at once.
+     */
     public void pause() {
         engine.submit(new Input.Pause());
     }
 
-    /** Resumes the broadcast; {@code SessionResumed} follows when the server confirms. */
+    /** Resumes the broadcast; {@code SessionResumed} follows when the server confirms (at once with a session API). */
     public void resume() {
         engine.submit(new Input.Resume());
     }
@@ -123,7 +127,11 @@ public final class SpeakerClient implements AutoCloseable {
         engine.submit(new Input.SendControl(new ClientMessage.GetSessionStatus()));
     }
 
-    /** Ends the session for everyone (listeners get {@code sessionEnded}); same as {@link #close()}. */
+    /**
+     * Ends the session for everyone (listeners get {@code sessionEnded}); same as {@link #close()}. With a
+     * session API: {@code DELETE /sessions/{id}}, then the close, and {@link #terminated()} completes after
+     * both (the close waits 5 s at most for the answer).
+     */
     public void end(String reason) {
         if (source != null) {
             source.stop();
