@@ -38,6 +38,9 @@ class ArchitectureTest {
     static final ArchRule micrometer_adapter_does_not_depend_on_other_adapters =
             LecternArchitecture.micrometer_adapter_does_not_depend_on_other_adapters;
     @ArchTest
+    static final ArchRule mp3_adapter_uses_only_the_ports_the_jdk_and_its_decoder =
+            LecternArchitecture.mp3_adapter_uses_only_the_ports_the_jdk_and_its_decoder;
+    @ArchTest
     static final ArchRule guice_is_used_only_in_the_runner = LecternArchitecture.guice_is_used_only_in_the_runner;
     @ArchTest
     static final ArchRule no_field_injection = LecternArchitecture.no_field_injection;

@@ -17,8 +17,9 @@ final class LecternArchitecture {
     static final String JAVASOUND = "dev.lectern.javasound..";
     static final String GATEWAY = "dev.lectern.gateway..";
     static final String MICROMETER = "dev.lectern.micrometer..";
+    static final String MP3 = "dev.lectern.mp3..";
     static final String[] LIBRARY = {"dev.lectern.domain..", "dev.lectern.client..", "dev.lectern.port..",
-            "dev.lectern.testing..", JETTY, COGNITO, JAVASOUND, MICROMETER};
+            "dev.lectern.testing..", JETTY, COGNITO, JAVASOUND, MICROMETER, MP3};
     static final String[] GUICE = {"com.google.inject..", "jakarta.inject..", "javax.inject.."};
 
     private LecternArchitecture() {}
@@ -42,7 +43,7 @@ final class LecternArchitecture {
 
     static final ArchRule jetty_adapter_does_not_depend_on_other_adapters =
             noClasses().that().resideInAPackage(JETTY)
-                    .should().dependOnClassesThat().resideInAnyPackage(COGNITO, JAVASOUND, GATEWAY)
+                    .should().dependOnClassesThat().resideInAnyPackage(COGNITO, JAVASOUND, GATEWAY, MP3)
                     .as("the Jetty adapter does not depend on other adapters");
 
     static final ArchRule cognito_adapter_does_not_depend_on_other_adapters =
@@ -60,8 +61,13 @@ final class LecternArchitecture {
                     .should().dependOnClassesThat().resideInAnyPackage(JETTY, COGNITO, JAVASOUND, GATEWAY)
                     .as("the Micrometer adapter does not depend on other adapters");
 
+    static final ArchRule mp3_adapter_uses_only_the_ports_the_jdk_and_its_decoder =
+            classes().that().resideInAPackage(MP3)
+                    .should().onlyDependOnClassesThat().resideInAnyPackage(concat(PORTS, DOMAIN, MP3, "java..", "org.jcodec.."))
+                    .as("the MP3 adapter uses only the ports, the domain, the JDK and its decoder");
+
     static final ArchRule guice_is_used_only_in_the_runner =
-            noClasses().that().resideInAnyPackage(concat(PORTS, DOMAIN, TESTKIT, JETTY, COGNITO, JAVASOUND, GATEWAY, MICROMETER))
+            noClasses().that().resideInAnyPackage(concat(PORTS, DOMAIN, TESTKIT, JETTY, COGNITO, JAVASOUND, GATEWAY, MICROMETER, MP3))
                     .should().dependOnClassesThat().resideInAnyPackage(GUICE)
                     .as("Guice is used only in the runner's modules: not in the domain, ports, test kit, adapters or gateway");
 

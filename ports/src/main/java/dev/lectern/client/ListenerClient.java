@@ -28,6 +28,7 @@ public final class ListenerClient implements AutoCloseable {
         this.engine = b.engine(SessionMachine.listener(b.config.settings(), b.config.sessionId(), b.config.targetLanguage(),
                         b.seedOrRandom()), joined::onEvent)
                 .sink(b.sink)
+                .segments(b.segments)
                 .build();
         this.terminated = engine.terminated().minimalCompletionStage(); // the host reads it, never completes it
     }
@@ -89,6 +90,7 @@ public final class ListenerClient implements AutoCloseable {
     public static final class Builder extends ClientBuilder<Builder> {
         private final ListenerConfig config;
         private AudioSink sink;
+        private SegmentLoader segments;
 
         private Builder(ListenerConfig config) {
             this.config = config;
@@ -97,6 +99,16 @@ public final class ListenerClient implements AutoCloseable {
         /** Optional: where audio is played; by default it is only reported as events. */
         public Builder audioSink(AudioSink value) {
             sink = value;
+            return this;
+        }
+
+        /**
+         * Optional: fetches and decodes translated segments ({@code translatedAudio}, protocol section 11.3), for
+         * a service that sends them; share one among a process's listeners. Without it, each segment is a gap
+         * and a {@code SegmentFailed} event.
+         */
+        public Builder segmentLoader(SegmentLoader value) {
+            segments = value;
             return this;
         }
 

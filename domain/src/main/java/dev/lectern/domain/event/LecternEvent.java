@@ -65,6 +65,23 @@ public sealed interface LecternEvent {
      */
     record ControlNotDelivered(String action, String outcome) implements LecternEvent {}
 
+    /**
+     * The text of a translated segment (protocol section 11.3), told as its audio is played:
+     * {@code startMillis} is where it starts on this listener's timeline (audio and gaps played so far),
+     * {@code duration} how long the service says it is.
+     */
+    record TranscriptReceived(SequenceNumber sequence, String text, LanguageCode language, long startMillis,
+                              Duration duration) implements LecternEvent {}
+
+    /** A translated segment could not be played: {@code reason} is expired, forbidden, not found, timeout, undecodable... */
+    record SegmentFailed(SequenceNumber sequence, String reason) implements LecternEvent {}
+
+    /**
+     * {@code length} of silence at {@code startMillis} on the listener's timeline, for a segment that failed,
+     * or time no segment covers ({@code cause}).
+     */
+    record SegmentGap(long startMillis, Duration length, String cause) implements LecternEvent {}
+
     /** The server ended the session. */
     record SessionEnded(SessionId sessionId, String message) implements LecternEvent {}
 

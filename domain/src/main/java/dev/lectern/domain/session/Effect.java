@@ -43,6 +43,12 @@ public sealed interface Effect {
      */
     record DeleteSession(dev.lectern.domain.SessionId sessionId, ConnectionId thenClose) implements Effect {}
 
+    /** Fetch and decode a translated segment; the outcome comes back as {@code SegmentReady} or {@code SegmentFailed}. */
+    record FetchSegment(dev.lectern.domain.audio.SegmentQueue.Segment segment) implements Effect {}
+
+    /** Tell the audio sink that this much time has no audio (it plays or writes silence). */
+    record Silence(java.time.Duration length) implements Effect {}
+
     /** Hand a chunk to the audio sink. */
     record Play(SequenceNumber sequence, AudioChunk audio) implements Effect {}
 

@@ -102,6 +102,21 @@ public sealed interface Input {
         }
     }
 
+    /** A translated segment was fetched and decoded into 16 kHz PCM. */
+    record SegmentReady(dev.lectern.domain.SequenceNumber sequence, dev.lectern.domain.AudioChunk audio) implements Input {
+        public SegmentReady {
+            Objects.requireNonNull(sequence, "sequence is null");
+            Objects.requireNonNull(audio, "audio is null");
+        }
+    }
+
+    /** A translated segment could not be had; {@code reason} is short: expired, forbidden, not found, timeout, undecodable... */
+    record SegmentFailed(dev.lectern.domain.SequenceNumber sequence, String reason) implements Input {
+        public SegmentFailed {
+            Objects.requireNonNull(sequence, "sequence is null");
+        }
+    }
+
     /** The token provider failed; {@code permanent} when retrying cannot help (bad credentials). */
     record TokenFailed(LecternError error) implements Input {
         public TokenFailed {

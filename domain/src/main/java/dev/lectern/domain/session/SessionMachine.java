@@ -7,6 +7,7 @@ import dev.lectern.domain.Role;
 import dev.lectern.domain.SessionId;
 import dev.lectern.domain.audio.JitterBuffer;
 import dev.lectern.domain.audio.QueuedChunk;
+import dev.lectern.domain.audio.SegmentQueue;
 import dev.lectern.domain.audio.SendQueue;
 import dev.lectern.domain.event.DropReason;
 import dev.lectern.domain.event.LecternEvent;
@@ -146,6 +147,16 @@ public final class SessionMachine {
             if (input instanceof Input.End end) {
                 return userEnd(state, end);
             }
+            if (input instanceof Input.SegmentReady ready) {
+                return segmentsMoved(state, state.context().segments().ready(ready.sequence(), ready.audio()));
+            }
+            if (input instanceof Input.SegmentFailed failed) {
+                notify(new LecternEvent.SegmentFailed(failed.sequence(), failed.reason()));
+                return segmentsMoved(state, state.context().segments().failed(failed.sequence(), failed.reason()));
+            }
+            if (state.context().ending()) {
+                return whileEnding(state, input);
+            }
             if (input instanceof Input.Received received && received.message() instanceof ServerMessage.SessionEnded ended
                     && concerns(state.context(), ended)) {
                 return sessionEnded(state, ended);
@@ -205,6 +216,14 @@ public final class SessionMachine {
             notify(new LecternEvent.SessionEnded(ended.sessionId() != null ? ended.sessionId() : ctx.sessionId(),
                     ended.message()));
             Link link = current(state);
+            if (link != null && !ctx.speaker() && ctx.segments().started()) {
+                // The deployed service pushes the last segment after sessionEnded (section 11.3): stay a while
+                // for it, on this connection only, then finish what is queued. Nothing connects again.
+                emit(new Effect.CancelAllTimers());
+                abortCandidate(candidate(state));
+                emit(new Effect.StartTimer(TimerKey.END_LINGER, ctx.settings().endLinger()));
+                return connectedState(ctx.withEndingAt(now + ctx.settings().endLinger().toMillis()), link, null);
+            }
             if (link != null) {
                 emit(new Effect.Close(link.id(), CLOSE_NORMAL, "Session ended"));
             }
@@ -213,6 +232,88 @@ public final class SessionMachine {
                 emit(new Effect.Abort(c.connection()));
             }
             return end(ctx, EndReason.SESSION_ENDED);
+        }
+
+        /** After {@code sessionEnded}: segments still count; the end comes when the wait is over and the queue is empty. */
+        private SessionState whileEnding(SessionState state, Input input) {
+            Context ctx = state.context();
+            if (input instanceof Input.Received received && received.message() instanceof ServerMessage.TranslatedAudio t) {
+                return with(state, ctx.endingAt() > 0 ? translated(ctx, t) : ctx);
+            }
+            if (input instanceof Input.TimerFired timer && timer.key() == TimerKey.END_LINGER) {
+                return finishIfDrained(with(state, ctx.withEndingAt(-1)));
+            }
+            if (input instanceof Input.Opened opened) {
+                emit(new Effect.Abort(opened.id()));
+            }
+            return state; // a lost connection, a refresh request, a warning: nothing to do now
+        }
+
+        private SessionState segmentsMoved(SessionState state, SegmentQueue.Outcome outcome) {
+            SessionState next = with(state, segments(state.context(), outcome));
+            return next.context().ending() ? finishIfDrained(next) : next;
+        }
+
+        private SessionState finishIfDrained(SessionState state) {
+            Context ctx = state.context();
+            if (ctx.endingAt() != -1 || !ctx.segments().isEmpty()) {
+                return state;
+            }
+            Link link = current(state);
+            if (link != null) {
+                emit(new Effect.Close(link.id(), CLOSE_NORMAL, "Session ended"));
+            }
+            return end(ctx, EndReason.SESSION_ENDED);
+        }
+
+        /** A translated segment announced on any of the listener's connections (section 11.3). */
+        private Context translated(Context ctx, ServerMessage.TranslatedAudio t) {
+            if (ctx.speaker() || t.url() == null || (t.sequenceNumber() == null && t.timestamp() == null)) {
+                return ctx.withCounters(ctx.counters().plusIgnored());
+            }
+            dev.lectern.domain.SequenceNumber seq = t.sequenceNumber() != null ? t.sequenceNumber()
+                    : dev.lectern.domain.SequenceNumber.of(t.timestamp());
+            long millis = t.duration() == null || t.duration() < 0 ? 0 : Math.round(t.duration() * 1000);
+            SegmentQueue.Segment segment = new SegmentQueue.Segment(seq, t.url(), Duration.ofMillis(millis), t.transcript(),
+                    t.targetLanguage() != null ? t.targetLanguage() : ctx.language(), t.timestamp() != null ? t.timestamp() : seq.value());
+            SegmentQueue.Outcome outcome = ctx.segments().offer(segment);
+            if (outcome.duplicate()) {
+                return ctx.withCounters(ctx.counters().plusDuplicate());
+            }
+            return segments(ctx, outcome);
+        }
+
+        /** Carries out what the segment queue decided: fetches to start, audio to play, silence, in order. */
+        private Context segments(Context ctx, SegmentQueue.Outcome outcome) {
+            for (SegmentQueue.Segment s : outcome.fetch()) {
+                emit(new Effect.FetchSegment(s));
+            }
+            long played = 0;
+            for (SegmentQueue.Step step : outcome.steps()) {
+                if (step instanceof SegmentQueue.Play play) {
+                    SegmentQueue.Segment s = play.segment();
+                    emit(new Effect.Play(s.sequence(), play.audio()));
+                    notify(new LecternEvent.AudioReceived(s.sequence(), play.audio(), s.timestamp()));
+                    transcript(s, play.startMillis());
+                    played++;
+                } else if (step instanceof SegmentQueue.Gap gap) {
+                    emit(new Effect.Silence(gap.length()));
+                    String cause = gap.segment() == null ? gap.cause().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                            : "segment " + gap.segment().sequence().value() + " " + gap.failure();
+                    notify(new LecternEvent.SegmentGap(gap.startMillis(), gap.length(), cause));
+                    if (gap.segment() != null) {
+                        transcript(gap.segment(), gap.startMillis()); // the text, even where its audio failed
+                    }
+                }
+            }
+            Context next = ctx.withSegments(outcome.queue());
+            return played == 0 ? next : next.withCounters(next.counters().plusPlayed(played));
+        }
+
+        private void transcript(SegmentQueue.Segment s, long startMillis) {
+            if (s.transcript() != null && !s.transcript().isBlank()) {
+                notify(new LecternEvent.TranscriptReceived(s.sequence(), s.transcript(), s.language(), startMillis, s.duration()));
+            }
         }
 
         private SessionState userEnd(SessionState state, Input.End end) {
@@ -332,7 +433,7 @@ public final class SessionMachine {
                 if (confirms(c.mode(), message)) {
                     return confirmed(c, message);
                 }
-                if (!ctx.speaker() && message instanceof ServerMessage.AudioData) {
+                if (!ctx.speaker() && (message instanceof ServerMessage.AudioData || message instanceof ServerMessage.TranslatedAudio)) {
                     // only a joined listener is sent audio: the join is confirmed, and this audio is the first
                     return connected(confirmed(c, message), input);
                 }
@@ -703,6 +804,8 @@ public final class SessionMachine {
                     link = watchAudio(ctx, link);
                 }
                 ctx = audio(ctx, audio, true);
+            } else if (message instanceof ServerMessage.TranslatedAudio t) {
+                ctx = translated(ctx, t);
             } else if (message instanceof ServerMessage.BroadcastChanged change) {
                 boolean wasPaused = ctx.paused();
                 ctx = broadcastChanged(ctx, change);
@@ -712,7 +815,8 @@ public final class SessionMachine {
             } else if (message instanceof ServerMessage.LanguageChanged changed) {
                 if (!ctx.speaker()) {
                     emit(new Effect.CancelTimer(TimerKey.REORDER));
-                    ctx = ctx.withLanguage(changed.targetLanguage(), null).withBuffer(ctx.buffer().reset());
+                    ctx = ctx.withLanguage(changed.targetLanguage(), null).withBuffer(ctx.buffer().reset())
+                            .withSegments(ctx.segments().reset());
                     link = link.withLanguage(changed.targetLanguage());
                     notify(new LecternEvent.LanguageChanged(changed.targetLanguage()));
                 }
@@ -766,6 +870,9 @@ public final class SessionMachine {
             if (message instanceof ServerMessage.AudioData audio) {
                 return connectedState(audio(ctx, audio, false), link, cand);
             }
+            if (message instanceof ServerMessage.TranslatedAudio t) {
+                return connectedState(translated(ctx, t), link, cand);
+            }
             return connectedState(ctx, link, cand);
         }
 
@@ -775,6 +882,9 @@ public final class SessionMachine {
             if (id.equals(ctx.retiring()) && message instanceof ServerMessage.AudioData audio
                     && !(state instanceof Connecting)) {
                 return with(state, audio(ctx, audio, false));
+            }
+            if (id.equals(ctx.retiring()) && message instanceof ServerMessage.TranslatedAudio t) {
+                return with(state, translated(ctx, t));
             }
             return with(state, ctx.withCounters(ctx.counters().plusStale()));
         }

@@ -27,7 +27,9 @@ public record SessionSettings(
         Duration jitterBufferCapacity,
         Duration reorderWait,
         Duration audioStallTimeout,
-        Duration probeAckTimeout) {
+        Duration probeAckTimeout,
+        dev.lectern.domain.audio.SegmentQueue.Settings segments,
+        Duration endLinger) {
 
     public static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
@@ -46,6 +48,14 @@ public record SessionSettings(
     public static final Duration DEFAULT_REORDER_WAIT = Duration.ofSeconds(1);
     public static final Duration DEFAULT_AUDIO_STALL_TIMEOUT = Duration.ofMillis(1500);
     public static final Duration DEFAULT_PROBE_ACK_TIMEOUT = Duration.ofMillis(2000);
+    /**
+     * Translated segments (protocol section 11.3): 3 fetched ahead of playback, 40 queued at most (two
+     * minutes), a missing second or less between two segments is not a gap, a gap is 10 s at most.
+     */
+    public static final dev.lectern.domain.audio.SegmentQueue.Settings DEFAULT_SEGMENTS =
+            new dev.lectern.domain.audio.SegmentQueue.Settings(3, 40, Duration.ofSeconds(1), Duration.ofSeconds(10));
+    /** After {@code sessionEnded}, a listener that was sent segments waits this long for the last ones (default 8 s). */
+    public static final Duration DEFAULT_END_LINGER = Duration.ofSeconds(8);
 
     public SessionSettings {
         positive(confirmTimeout, "confirmTimeout");
@@ -63,6 +73,8 @@ public record SessionSettings(
         positive(reorderWait, "reorderWait");
         positive(audioStallTimeout, "audioStallTimeout");
         positive(probeAckTimeout, "probeAckTimeout");
+        Objects.requireNonNull(segments, "segments is null");
+        positive(endLinger, "endLinger");
         require(heartbeatAckTimeout.compareTo(heartbeatInterval) < 0, "heartbeatAckTimeout", heartbeatAckTimeout,
                 "must be shorter than heartbeatInterval " + heartbeatInterval);
         require(silenceTimeout.compareTo(heartbeatInterval.multipliedBy(2)) > 0, "silenceTimeout", silenceTimeout,
@@ -101,6 +113,8 @@ public record SessionSettings(
         private Duration reorderWait = DEFAULT_REORDER_WAIT;
         private Duration audioStallTimeout = DEFAULT_AUDIO_STALL_TIMEOUT;
         private Duration probeAckTimeout = DEFAULT_PROBE_ACK_TIMEOUT;
+        private dev.lectern.domain.audio.SegmentQueue.Settings segments = DEFAULT_SEGMENTS;
+        private Duration endLinger = DEFAULT_END_LINGER;
 
         private Builder() {}
 
@@ -120,6 +134,8 @@ public record SessionSettings(
             reorderWait = s.reorderWait;
             audioStallTimeout = s.audioStallTimeout;
             probeAckTimeout = s.probeAckTimeout;
+            segments = s.segments;
+            endLinger = s.endLinger;
         }
 
         /** How long to wait for the first frame after connecting (default 10 s). */
@@ -210,11 +226,27 @@ public record SessionSettings(
             return this;
         }
 
+        /**
+         * How translated segments are fetched and queued: fetched ahead of playback (1 to 16, default 3), kept
+         * at most (default 40), the missing time between two segments that is not yet a gap (1 s), the longest
+         * gap (10 s).
+         */
+        public Builder segments(int ahead, int capacity, Duration gapTolerance, Duration maxGap) {
+            segments = new dev.lectern.domain.audio.SegmentQueue.Settings(ahead, capacity, gapTolerance, maxGap);
+            return this;
+        }
+
+        /** After {@code sessionEnded}, how long a listener that was sent segments waits for the last ones (8 s). */
+        public Builder endLinger(Duration value) {
+            endLinger = value;
+            return this;
+        }
+
         public SessionSettings build() {
             return new SessionSettings(confirmTimeout, heartbeatInterval, heartbeatAckTimeout, silenceTimeout,
                     refreshAfter, selfRefreshGrace, maxConnectionAge, refreshConfirmTimeout, reconnectBackoff,
                     refreshBackoff, sendQueueCapacity, jitterBufferCapacity, reorderWait, audioStallTimeout,
-                    probeAckTimeout);
+                    probeAckTimeout, segments, endLinger);
         }
     }
 }

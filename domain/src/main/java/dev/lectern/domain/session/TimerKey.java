@@ -21,5 +21,7 @@ public enum TimerKey {
     /** The listener's jitter buffer gives up waiting for a missing chunk. */
     REORDER,
     /** A listener checks that audio still flows; when it stops without a pause, it probes the link. */
-    AUDIO_WATCH
+    AUDIO_WATCH,
+    /** After {@code sessionEnded}, the wait for the last translated segments ends. */
+    END_LINGER
 }

@@ -239,4 +239,98 @@ class DeployedServiceMachineTest {
             assertThat(h.state.kind()).isEqualTo(SessionState.Kind.ENDED);
         }
     }
+
+    @Nested
+    class TranslatedSegments {
+        static final long T0 = 1_764_800_000_000L;
+
+        static ServerMessage segment(long offset) {
+            long ts = T0 + offset;
+            return new ServerMessage.TranslatedAudio(SESSION, ES, "https://bucket.s3.amazonaws.com/s" + ts + ".mp3", 3.0,
+                    "texto " + offset, dev.lectern.domain.SequenceNumber.of(ts), ts);
+        }
+
+        static Harness joined() {
+            Harness h = SessionMachineTest.listener();
+            h.step(new Input.Start());
+            h.step(new Input.Opened(h.lastOpened()));
+            h.step(new Input.Received(h.lastOpened(), ACK));
+            return h;
+        }
+
+        static java.util.List<Effect.FetchSegment> fetches(Harness h) {
+            return h.allEffects.stream().filter(e -> e instanceof Effect.FetchSegment).map(e -> (Effect.FetchSegment) e).toList();
+        }
+
+        @Test
+        void segmentsAreFetchedAheadAndPlayedInOrderWithTheirText() {
+            Harness h = joined();
+            for (long i = 0; i < 4; i++) {
+                h.step(new Input.Received(h.lastOpened(), segment(i * 3000)));
+            }
+            assertThat(fetches(h)).as("three ahead").hasSize(3);
+            h.step(new Input.SegmentReady(dev.lectern.domain.SequenceNumber.of(T0 + 3000), dev.lectern.domain.AudioChunk.silence(3000)));
+            assertThat(h.played).isEmpty();
+            h.step(new Input.SegmentReady(dev.lectern.domain.SequenceNumber.of(T0), dev.lectern.domain.AudioChunk.silence(3000)));
+
+            assertThat(h.played).containsExactly(T0, T0 + 3000);
+            assertThat(fetches(h)).hasSize(4);
+            assertThat(h.events(LecternEvent.TranscriptReceived.class)).extracting(LecternEvent.TranscriptReceived::text,
+                    LecternEvent.TranscriptReceived::startMillis).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("texto 0", 0L), org.assertj.core.groups.Tuple.tuple("texto 3000", 3000L));
+        }
+
+        @Test
+        void anUndecodableSegmentIsAGapOfItsDurationAndReported() {
+            Harness h = joined();
+            h.step(new Input.Received(h.lastOpened(), segment(0)));
+            h.step(new Input.SegmentFailed(dev.lectern.domain.SequenceNumber.of(T0), "undecodable"));
+
+            assertThat(h.lastEffects).contains(new Effect.Silence(Duration.ofSeconds(3)));
+            assertThat(h.events(LecternEvent.SegmentFailed.class)).singleElement()
+                    .satisfies(f -> assertThat(f.reason()).isEqualTo("undecodable"));
+            assertThat(h.events(LecternEvent.SegmentGap.class)).singleElement()
+                    .satisfies(g -> assertThat(g.length()).isEqualTo(Duration.ofSeconds(3)));
+            assertThat(h.state.kind()).isEqualTo(SessionState.Kind.ACTIVE);
+        }
+
+        @Test
+        void theSegmentPushedAfterSessionEndedIsStillPlayedThenTheListenerLeaves() {
+            Harness h = joined();
+            h.step(new Input.Received(h.lastOpened(), segment(0)));
+            h.step(new Input.SegmentReady(dev.lectern.domain.SequenceNumber.of(T0), dev.lectern.domain.AudioChunk.silence(3000)));
+            int opens = h.requests.size();
+            h.step(new Input.Received(h.lastOpened(), ENDED));
+            assertThat(h.state.kind()).as("waiting for the last segment").isEqualTo(SessionState.Kind.ACTIVE);
+            assertThat(h.events(LecternEvent.SessionEnded.class)).hasSize(1);
+
+            h.step(new Input.Received(h.lastOpened(), segment(3000)));
+            h.step(new Input.Closed(h.lastOpened(), 1000, "Session deleted")); // no reconnect for that
+            h.advance(Duration.ofSeconds(30)); // the wait ends while the segment is still being fetched
+            assertThat(h.state.kind()).isEqualTo(SessionState.Kind.ACTIVE);
+            h.step(new Input.SegmentReady(dev.lectern.domain.SequenceNumber.of(T0 + 3000), dev.lectern.domain.AudioChunk.silence(3000)));
+
+            assertThat(h.played).containsExactly(T0, T0 + 3000);
+            assertThat(h.state).isInstanceOfSatisfying(SessionState.Ended.class,
+                    e -> assertThat(e.reason()).isEqualTo(EndReason.SESSION_ENDED));
+            assertThat(h.requests).hasSize(opens);
+        }
+
+        @Test
+        void aSegmentDeliveredOnTheOldAndTheNewConnectionOfARefreshIsFetchedOnce() {
+            Harness h = joined();
+            ConnectionId old = h.lastOpened();
+            h.step(new Input.Received(old, new ServerMessage.ConnectionRefreshRequired(SESSION, "listener", ES, "r", 0L)));
+            ConnectionId fresh = h.lastOpened();
+            h.step(new Input.Opened(fresh));
+            h.step(new Input.Received(old, segment(0)));
+            h.step(new Input.Received(fresh, segment(0)));
+            h.step(new Input.Received(fresh, ACK));
+            h.step(new Input.Received(old, segment(3000))); // late, on the retiring one
+            h.step(new Input.Received(fresh, segment(3000)));
+
+            assertThat(fetches(h)).extracting(f -> f.segment().timestamp()).containsExactly(T0, T0 + 3000);
+            assertThat(h.state.context().counters().duplicates()).isEqualTo(2);
+        }
+    }
 }

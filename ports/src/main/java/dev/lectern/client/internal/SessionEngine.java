@@ -53,6 +53,7 @@ public final class SessionEngine implements AutoCloseable {
     private final Transport transport;
     private final TokenProvider tokens;
     private final SessionApi sessionApi;
+    private final dev.lectern.client.SegmentLoader segments;
     /** Work the end waits for before {@link #terminated()} completes: a DELETE and the close after it. */
     private volatile CompletableFuture<?> endWork = CompletableFuture.completedFuture(null);
     private final AudioSink sink;
@@ -82,6 +83,7 @@ public final class SessionEngine implements AutoCloseable {
         this.transport = Objects.requireNonNull(b.transport, "transport is null");
         this.tokens = b.tokens;
         this.sessionApi = b.sessionApi;
+        this.segments = b.segments;
         this.sink = b.sink == null ? AudioSink.NONE : b.sink;
         this.ownsScheduler = b.scheduler == null;
         // Clients the host gives no threads share the process's lane and event pools (SharedThreads).
@@ -233,6 +235,8 @@ public final class SessionEngine implements AutoCloseable {
             Map.entry(Effect.Abort.class, (engine, effect) -> engine.abort((Effect.Abort) effect)),
             Map.entry(Effect.FetchToken.class, (engine, effect) -> engine.fetchToken(((Effect.FetchToken) effect).forceRenew())),
             Map.entry(Effect.CreateSession.class, (engine, effect) -> engine.createSession((Effect.CreateSession) effect)),
+            Map.entry(Effect.FetchSegment.class, (engine, effect) -> engine.fetchSegment((Effect.FetchSegment) effect)),
+            Map.entry(Effect.Silence.class, (engine, effect) -> engine.sink.gap(((Effect.Silence) effect).length())),
             Map.entry(Effect.DeleteSession.class, (engine, effect) -> engine.deleteSession((Effect.DeleteSession) effect)));
 
     private void play(Effect.Play play) {
@@ -302,6 +306,26 @@ public final class SessionEngine implements AutoCloseable {
                         : LecternError.local("AUTH_FAILED", "Authentication failed: " + describe(cause));
                 submit(new Input.TokenFailed(error));
             }
+        });
+    }
+
+    private void fetchSegment(Effect.FetchSegment fetch) {
+        dev.lectern.domain.SequenceNumber seq = fetch.segment().sequence();
+        if (segments == null) {
+            submit(new Input.SegmentFailed(seq, "no segment loader: this listener cannot play translated segments"));
+            return;
+        }
+        segments.load(fetch.segment().url()).whenComplete((audio, failure) -> {
+            if (failure == null) {
+                submit(new Input.SegmentReady(seq, audio));
+                return;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            String reason = cause instanceof dev.lectern.port.SegmentFetcher.FetchFailedException f
+                    ? f.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + f.getMessage()
+                    : cause instanceof dev.lectern.port.AudioDecoder.UndecodableAudioException u ? "undecodable: " + u.getMessage()
+                    : "failed: " + describe(cause);
+            submit(new Input.SegmentFailed(seq, reason));
         });
     }
 
@@ -440,6 +464,7 @@ public final class SessionEngine implements AutoCloseable {
         private Transport transport;
         private TokenProvider tokens;
         private SessionApi sessionApi;
+        private dev.lectern.client.SegmentLoader segments;
         private AudioSink sink;
         private Scheduler scheduler;
         private java.util.concurrent.Executor eventExecutor;
@@ -465,6 +490,11 @@ public final class SessionEngine implements AutoCloseable {
 
         public Builder sessionApi(SessionApi value) {
             sessionApi = value;
+            return this;
+        }
+
+        public Builder segments(dev.lectern.client.SegmentLoader value) {
+            segments = value;
             return this;
         }
 

@@ -1,0 +1,109 @@
+package dev.lectern.domain.audio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lectern.domain.AudioChunk;
+import dev.lectern.domain.LanguageCode;
+import dev.lectern.domain.SequenceNumber;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Ordering by time, fetching ahead within a bound, duplicates, failures and missing time as capped gaps. */
+class SegmentQueueTest {
+    static final SegmentQueue.Settings SETTINGS = new SegmentQueue.Settings(2, 5, Duration.ofSeconds(1), Duration.ofSeconds(10));
+    static final long T0 = 1_764_800_000_000L;
+
+    static SegmentQueue.Segment segment(long offsetMillis, long durationMillis) {
+        long ts = T0 + offsetMillis;
+        return new SegmentQueue.Segment(SequenceNumber.of(ts), "https://bucket/s" + ts + ".mp3", Duration.ofMillis(durationMillis),
+                "text " + offsetMillis, LanguageCode.of("es"), ts);
+    }
+
+    static AudioChunk audio(long millis) {
+        return AudioChunk.silence((int) millis);
+    }
+
+    static List<String> describe(List<SegmentQueue.Step> steps) {
+        List<String> out = new ArrayList<>();
+        for (SegmentQueue.Step s : steps) {
+            if (s instanceof SegmentQueue.Play p) {
+                out.add("play " + (p.segment().timestamp() - T0) + " at " + p.startMillis());
+            } else if (s instanceof SegmentQueue.Gap g) {
+                out.add("gap " + g.length().toMillis() + " at " + g.startMillis() + " " + g.cause());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void fetchesAheadWithinItsBoundAndPlaysInOrderAsTheyBecomeReady() {
+        SegmentQueue q = SegmentQueue.empty(SETTINGS);
+        SegmentQueue.Outcome o = q.offer(segment(0, 3000));
+        assertThat(o.fetch()).hasSize(1);
+        o = o.queue().offer(segment(3000, 3000));
+        assertThat(o.fetch()).hasSize(1);
+        o = o.queue().offer(segment(6000, 3000));
+        assertThat(o.fetch()).as("two ahead at most").isEmpty();
+
+        o = o.queue().ready(SequenceNumber.of(T0 + 3000), audio(3000)); // the second is ready first: it waits
+        assertThat(o.steps()).isEmpty();
+        o = o.queue().ready(SequenceNumber.of(T0), audio(3000));
+        assertThat(describe(o.steps())).containsExactly("play 0 at 0", "play 3000 at 3000");
+        assertThat(o.fetch()).extracting(s -> s.timestamp() - T0).containsExactly(6000L);
+    }
+
+    @Test
+    void aSegmentSeenTwiceOrOlderThanWhatPlayedIsADuplicate() {
+        SegmentQueue.Outcome o = SegmentQueue.empty(SETTINGS).offer(segment(0, 3000));
+        assertThat(o.queue().offer(segment(0, 3000)).duplicate()).isTrue();
+        o = o.queue().ready(SequenceNumber.of(T0), audio(3000));
+        assertThat(o.queue().offer(segment(0, 3000)).duplicate()).isTrue();
+        assertThat(o.queue().offer(segment(-3000, 3000)).duplicate()).as("older than what played").isTrue();
+    }
+
+    @Test
+    void aFailedSegmentIsAGapOfItsDurationAndPlayGoesOn() {
+        SegmentQueue.Outcome o = SegmentQueue.empty(SETTINGS).offer(segment(0, 3000));
+        o = o.queue().offer(segment(3000, 2500));
+        o = o.queue().failed(SequenceNumber.of(T0), "undecodable");
+        assertThat(describe(o.steps())).containsExactly("gap 3000 at 0 SEGMENT_FAILED");
+        o = o.queue().ready(SequenceNumber.of(T0 + 3000), audio(2500));
+        assertThat(describe(o.steps())).containsExactly("play 3000 at 3000");
+    }
+
+    @Test
+    void aTimestampJumpIsTheMissingTimeCappedNeverMillionsOfChunks() {
+        SegmentQueue.Outcome o = SegmentQueue.empty(SETTINGS).offer(segment(0, 3000));
+        o = o.queue().ready(SequenceNumber.of(T0), audio(3000));
+        o = o.queue().offer(segment(6000 + 400, 3000)); // one segment of 3 s never came; 0.4 s of processing jitter
+        o = o.queue().ready(SequenceNumber.of(T0 + 6400), audio(3000));
+        assertThat(describe(o.steps())).containsExactly("gap 3400 at 3000 NOTHING_SENT", "play 6400 at 6400");
+
+        o = o.queue().offer(segment(9400 + 700, 3000)); // jitter under the tolerance: no gap
+        o = o.queue().ready(SequenceNumber.of(T0 + 10_100), audio(3000));
+        assertThat(describe(o.steps())).containsExactly("play 10100 at 9400");
+
+        o = o.queue().offer(segment(3_600_000, 3000)); // an hour later: capped
+        o = o.queue().ready(SequenceNumber.of(T0 + 3_600_000), audio(3000));
+        assertThat(describe(o.steps())).containsExactly("gap 10000 at 12400 NOTHING_SENT", "play 3600000 at 22400");
+    }
+
+    @Test
+    void overTheCapacityASegmentIsNotKeptAndCountsAsAGap() {
+        SegmentQueue q = SegmentQueue.empty(SETTINGS);
+        SegmentQueue.Outcome o = null;
+        for (int i = 0; i < 6; i++) {
+            o = (o == null ? q : o.queue()).offer(segment(i * 3000L, 3000));
+        }
+        assertThat(o.queue().size()).isEqualTo(6);
+        o = o.queue().ready(SequenceNumber.of(T0), audio(3000));
+        o = o.queue().ready(SequenceNumber.of(T0 + 3000), audio(3000));
+        for (int i = 2; i < 5; i++) {
+            o = o.queue().ready(SequenceNumber.of(T0 + i * 3000L), audio(3000));
+        }
+        assertThat(describe(o.steps())).last().isEqualTo("gap 3000 at 15000 QUEUE_FULL");
+        assertThat(o.queue().isEmpty()).isTrue();
+    }
+}
