@@ -150,6 +150,9 @@ final class DemoCommand implements Callable<Integer> {
                             .sessionApi(gateway.sessionApiUri()).settings(clientSettings).build())
                     .transport(transport).tokenProvider(injector.getInstance(TokenProvider.class)).listener(speakerTally);
             JettySessionApi sessionApi = null;
+            dev.lectern.jetty.JettySegmentFetcher segmentFetcher = deployed ? dev.lectern.jetty.JettySegmentFetcher.builder().build() : null;
+            dev.lectern.client.SegmentLoader segmentLoader = deployed ? dev.lectern.client.SegmentLoader.builder()
+                    .fetcher(segmentFetcher).decoder(new dev.lectern.mp3.Mp3Decoder()).build() : null;
             if (deployed) {
                 sessionApi = JettySessionApi.builder(gateway.sessionApiUri()).tokenProvider(injector.getInstance(TokenProvider.class)).build();
                 speakerBuilder.sessionApi(sessionApi);
@@ -192,9 +195,16 @@ final class DemoCommand implements Callable<Integer> {
                     }
                 };
                 Tally tally = new Tally("listener-" + (i + 1) + "(" + language + ")", terminal::event);
-                ListenerClient client = ListenerClient.builder(ListenerConfig.builder().sessionId(id.value()).targetLanguage(language)
-                                .settings(clientSettings).build())
-                        .transport(transport).audioSink(timed).listener(tally).build();
+                // the first listener's captions, as they play
+                LecternListener events = i > 0 || !interactive ? tally : new SegmentTally(tally,
+                        text -> terminal.println(tally.name + ": " + text), null, terminal::println);
+                ListenerClient.Builder listenerBuilder = ListenerClient.builder(ListenerConfig.builder().sessionId(id.value())
+                                .targetLanguage(language).settings(clientSettings).build())
+                        .transport(transport).audioSink(timed).listener(events);
+                if (segmentLoader != null) {
+                    listenerBuilder.segmentLoader(segmentLoader);
+                }
+                ListenerClient client = listenerBuilder.build();
                 client.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
                 clients.add(client);
                 tallies.add(tally);
@@ -220,7 +230,10 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }, 0, 100, TimeUnit.MILLISECONDS);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 15L);
-            while (System.nanoTime() < deadline && !everyoneHeard(clients, audio.size())) {
+            // deployed: the speech goes out in segments, the last full one a batch after the speech ends
+            long spokenBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds) + TimeUnit.MILLISECONDS.toNanos(
+                    settings.segmentLength().toMillis() + 1_000);
+            while (System.nanoTime() < deadline && (deployed ? System.nanoTime() < spokenBy : !everyoneHeard(clients, audio.size()))) {
                 speaker.terminated().toCompletableFuture().completeOnTimeout(null, 100, TimeUnit.MILLISECONDS).join();
             }
             talk.shutdownNow();
@@ -234,6 +247,8 @@ final class DemoCommand implements Callable<Integer> {
             ((JettyTransport) transport).close();
             if (sessionApi != null) {
                 sessionApi.close();
+                segmentLoader.close();
+                segmentFetcher.close();
             }
 
             byte[] spoken = concat(audio);
@@ -254,7 +269,9 @@ final class DemoCommand implements Callable<Integer> {
             for (int i = 0; i < clients.size(); i++) {
                 ListenerClient c = clients.get(i);
                 Tally t = tallies.get(i);
-                boolean equal = Arrays.equals(spoken, pcmOf(files.get(i)));
+                // segments are MP3: what a listener wrote is the talk's length, not its samples
+                boolean equal = deployed ? pcmOf(files.get(i)).length >= spoken.length - 2L * settings.segmentLength().toMillis() * 32
+                        : Arrays.equals(spoken, pcmOf(files.get(i)));
                 allEqual &= equal;
                 w.printf("%-18s %11d %6d %10d %9d %10d  %s%s%n", t.name, c.counters().played(), c.counters().gapChunks(),
                         c.counters().duplicates(), t.refreshes(), t.reconnects(), listenerEnds.get(i), equal ? "" : "  (WAV differs)");
@@ -270,9 +287,13 @@ final class DemoCommand implements Callable<Integer> {
                 f.put("wavEqualsSent", equal);
                 listenerFigures.add(f);
             }
-            w.printf("latency speaker to listener's player: p50 %s ms, p99 %s ms, max %s ms (%d chunks)%n", latency.get("p50"),
-                    latency.get("p99"), latency.get("max"), n);
-            w.println(allEqual ? "every listener's WAV equals what the speaker sent, sample for sample"
+            if (n > 0) { // PCM only: a segment carries no send time of the speaker's
+                w.printf("latency speaker to listener's player: p50 %s ms, p99 %s ms, max %s ms (%d chunks)%n", latency.get("p50"),
+                        latency.get("p99"), latency.get("max"), n);
+            }
+            w.println(deployed ? (allEqual ? "every listener's WAV holds the talk, as translated MP3 segments, within two segments of its length"
+                    : "NOT every listener's WAV holds the talk (see the table)")
+                    : allEqual ? "every listener's WAV equals what the speaker sent, sample for sample"
                     : "NOT every listener's WAV equals what the speaker sent (see the table)");
             if (json) {
                 Map<String, Object> speakerFigures = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import com.google.inject.Module;
 import dev.lectern.app.wiring.AudioModules;
 import dev.lectern.app.wiring.ClientFactory;
 import dev.lectern.app.wiring.JettyTransportModule;
+import dev.lectern.app.wiring.SegmentModule;
 import dev.lectern.client.ListenerClient;
 import dev.lectern.client.ListenerConfig;
 import dev.lectern.domain.event.LecternEvent;
@@ -40,6 +41,13 @@ final class ListenCommand extends RunnerCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "NAME", description = "The playback device, by (part of) its name (default: the system's).")
     String device;
 
+    @Option(names = "--captions", description = "Print the text of each translated segment as it plays (a service that sends segments).")
+    boolean captions;
+
+    @Option(names = "--subtitles", paramLabel = "FILE.vtt|FILE.srt",
+            description = "Write the text of each translated segment as WebVTT or SRT cues, timed on the audio written.")
+    Path subtitles;
+
     @Override
     public Integer call() throws Exception {
         ListenerConfig config;
@@ -52,6 +60,15 @@ final class ListenCommand extends RunnerCommand implements Callable<Integer> {
         modules.add(new JettyTransportModule(endpoint(), trustStore, env.apply("LECTERN_TRUST_STORE_PASSWORD")));
         boolean toSpeakers = "speakers".equals(output);
         modules.add(toSpeakers ? AudioModules.speakers(device) : AudioModules.wavOutput(Path.of(output)));
+        modules.add(new SegmentModule(trustStore, env.apply("LECTERN_TRUST_STORE_PASSWORD")));
+        Subtitles cues;
+        try {
+            cues = subtitles == null ? null : Subtitles.open(subtitles);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot write the subtitles to " + subtitles + ": " + e.getMessage(), e);
+        }
         Injector injector = injector(modules);
         AudioSink sink;
         try {
@@ -64,7 +81,8 @@ final class ListenCommand extends RunnerCommand implements Callable<Integer> {
         }
         try (Terminal terminal = new Terminal(out(), interactive)) {
             Tally tally = new Tally("listener", terminal::event);
-            ListenerClient listener = injector.getInstance(ClientFactory.class).listener(config, tally);
+            SegmentTally segments = new SegmentTally(tally, captions ? terminal::println : null, cues, terminal::println);
+            ListenerClient listener = injector.getInstance(ClientFactory.class).listener(config, segments);
             Thread hook = new Thread(() -> {
                 listener.close();
                 listener.terminated().toCompletableFuture().completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
@@ -87,6 +105,9 @@ final class ListenCommand extends RunnerCommand implements Callable<Integer> {
                     tally.retrying == null ? "" : "  (" + tally.retrying + ")"));
             EndReason reason = listener.terminated().toCompletableFuture().get();
             sink.close();
+            if (cues != null) {
+                cues.close();
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
@@ -102,6 +123,9 @@ final class ListenCommand extends RunnerCommand implements Callable<Integer> {
             figures.put("refreshes", tally.refreshes());
             figures.put("reconnects", tally.reconnects());
             figures.put("endReason", reason.name());
+            figures.put("segments", segments.played());
+            figures.put("segmentGaps", segments.gaps());
+            figures.put("captions", segments.captions());
             if (tally.lastError != null && exitCode(reason) != 0) {
                 spec.commandLine().getErr().println("lectern listen: ended " + reason + ": " + tally.lastError);
             }

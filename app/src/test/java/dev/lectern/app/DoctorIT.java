@@ -77,7 +77,8 @@ class DoctorIT {
                 try {
                     mic.scheduleAtFixedRate(() -> speaker.send(AudioChunk.silence(100)), 0, 100, TimeUnit.MILLISECONDS);
                     Run run = doctor(Map.of("LECTERN_TOKEN", "alice-1"), "--endpoint", endpoint.toString(),
-                            "--session-api", gateway.sessionApiUri().toString(), "--session", id.value(), "--language", "de");
+                            "--session-api", gateway.sessionApiUri().toString(), "--session", id.value(), "--language", "de",
+                            "--audio-wait", "8s"); // segments come a batch (3 s) after the speech
 
                     assertThat(run.exit()).as(run.out()).isZero();
                     Map<String, JsonNode> checks = checks(run);

@@ -31,7 +31,8 @@ class SpeakAndListenDeployedIT {
     Path dir;
 
     static GatewaySettings.Builder deployed() {
-        return SpeakAndListenIT.gateway().flavor(GatewaySettings.Flavor.DEPLOYED).maxConnectionAge(Duration.ofMinutes(2))
+        // PCM audioData, so that the WAV heard can equal the WAV spoken (the segment tests hear MP3)
+        return SpeakAndListenIT.gateway().flavor(GatewaySettings.Flavor.DEPLOYED).segments(false).maxConnectionAge(Duration.ofMinutes(2))
                 .warnAfter(Duration.ofMinutes(1));
     }
 

@@ -66,11 +66,17 @@ final class GatewayCore {
     private final boolean deployed;
     /** Deployed flavor: messages that reached no handler there and so got no answer (sendAudio, controls...). */
     private final AtomicLong undelivered = new AtomicLong();
+    /** Deployed flavor with segments: the listener audio pipeline and its object store; else null. */
+    final SegmentPipeline segments;
+    final SegmentStore store;
 
     GatewayCore(GatewaySettings settings, TokenVerifier verifier, Translator translator, SessionIdGenerator ids,
                 ScheduledExecutorService timer, java.util.concurrent.Executor workers, Clock clock, GatewayObserver observer) {
         this.settings = settings;
         this.deployed = settings.flavor() == GatewaySettings.Flavor.DEPLOYED;
+        this.store = settings.segments() ? new SegmentStore(clock, settings.segmentExpires(),
+                settings.sigV4() ? SegmentStore.Signing.SIGV4 : SegmentStore.Signing.EXPIRES) : null;
+        this.segments = settings.segments() ? new SegmentPipeline(settings.segmentLength().toMillis() / 1000.0, translator, store, clock) : null;
         this.observer = observer;
         this.workers = workers;
         this.verifier = verifier;
@@ -552,6 +558,10 @@ final class GatewayCore {
             if (!session.active || session.paused || session.muted) {
                 return; // paused and muted sessions drop audio
             }
+            if (segments != null) {
+                segments.add(session.id, session.source, listenedLanguages(session), audio, (language, json) -> announce(session, language, json));
+                return;
+            }
             for (Map.Entry<LanguageCode, Long> stream : session.streams.entrySet()) {
                 LanguageCode language = stream.getKey();
                 long seq = stream.getValue();
@@ -717,8 +727,33 @@ final class GatewayCore {
             for (Conn listener : List.copyOf(session.listeners)) {
                 send(listener, ended);
             }
+            if (segments != null) {
+                // the last batch goes out after sessionEnded, to listeners still there (section 11.3)
+                segments.finish(session.id, session.source, listenedLanguages(session), (language, json) -> announce(session, language, json));
+            }
         }
         log.info("Session {} ended ({})", session.id, deleted ? "deleted over HTTP" : "speaker's connection closed");
+    }
+
+    /** The languages the session's listeners hear now. Under the session's lock. */
+    private static Set<LanguageCode> listenedLanguages(Session session) {
+        Set<LanguageCode> languages = new java.util.LinkedHashSet<>();
+        for (Conn l : session.listeners) {
+            if (l.language != null) {
+                languages.add(l.language);
+            }
+        }
+        return languages;
+    }
+
+    /** A segment's {@code translatedAudio} to every listener of {@code language}. Under the session's lock. */
+    private void announce(Session session, LanguageCode language, String json) {
+        EncodedText text = new EncodedText(json);
+        for (Conn listener : session.listeners) {
+            if (language.equals(listener.language)) {
+                send(listener, text);
+            }
+        }
     }
 
     // ---------------------------------------------------------------------- the HTTP session API (deployed)

@@ -75,6 +75,40 @@ public final class GatewayFaults {
         core.withholdHeartbeatAcks = withhold;
     }
 
+    /** Deployed flavor: the next {@code count} segments are not announced, as a failed upload or signing leaves them. */
+    public void dropSegments(int count) {
+        segmentsOrFail().dropNext.addAndGet(count);
+    }
+
+    /** Deployed flavor: the next {@code count} segments hold bytes that are no MP3, as a failed speech synthesis sends. */
+    public void undecodableSegments(int count) {
+        segmentsOrFail().undecodableNext.addAndGet(count);
+    }
+
+    /** Deployed flavor: the next {@code count} segments are announced twice. */
+    public void duplicateSegments(int count) {
+        segmentsOrFail().duplicateNext.addAndGet(count);
+    }
+
+    /** Deployed flavor: the next {@code count} segment URLs are signed already expired. */
+    public void expireSegmentUrls(int count) {
+        segmentsOrFail();
+        core.store.expireEarly.addAndGet(count);
+    }
+
+    /** Deployed flavor: every segment fetch is answered {@code delay} late (zero: at once again). */
+    public void slowSegmentFetches(Duration delay) {
+        segmentsOrFail();
+        core.store.slowFetchMillis.set(delay.toMillis());
+    }
+
+    private SegmentPipeline segmentsOrFail() {
+        if (core.segments == null) {
+            throw new IllegalStateException("segment faults need the deployed flavor with segments");
+        }
+        return core.segments;
+    }
+
     /** Sends a frame that is not JSON. */
     public int sendMalformed(Predicate<ConnectionInfo> filter) {
         return sendRaw(filter, "{\"type\":\"audioData\",\"audioData\":");

@@ -11,7 +11,8 @@ public record GatewaySettings(String host, int port, Duration refreshAfter, Dura
                               Duration heartbeatTimeout, Duration idleTimeout, Duration speakerGrace, int maxListeners,
                               int sessionsPerHour, int joinsPerMinute, int connectsPerMinute, long maxOutboundBytes,
                               java.nio.file.Path tlsKeyStore, String tlsKeyStorePassword, int adminPort,
-                              Flavor flavor, int httpPort, Duration refreshWindow) {
+                              Flavor flavor, int httpPort, Duration refreshWindow, boolean segments,
+                              Duration segmentLength, Duration segmentExpires, boolean sigV4) {
 
     /**
      * Which service the gateway stands in for: {@code SEED}, the protocol of sections 1-10; {@code DEPLOYED},
@@ -50,6 +51,9 @@ public record GatewaySettings(String host, int port, Duration refreshAfter, Dura
         Objects.requireNonNull(flavor, "flavor is null");
         check(httpPort >= -1 && httpPort <= 65535, "httpPort", httpPort);
         positive(refreshWindow, "refreshWindow");
+        check(segmentLength != null && segmentLength.toMillis() >= 500 && segmentLength.toSeconds() <= 30, "segmentLength", segmentLength);
+        positive(segmentExpires, "segmentExpires");
+        check(!segments || flavor == Flavor.DEPLOYED, "segments", segments);
     }
 
     @Override
@@ -97,6 +101,10 @@ public record GatewaySettings(String host, int port, Duration refreshAfter, Dura
         b.flavor = flavor;
         b.httpPort = httpPort;
         b.refreshWindow = refreshWindow;
+        b.segments = segments;
+        b.segmentLength = segmentLength;
+        b.segmentExpires = segmentExpires;
+        b.sigV4 = sigV4;
         return b;
     }
 
@@ -121,6 +129,10 @@ public record GatewaySettings(String host, int port, Duration refreshAfter, Dura
         private Flavor flavor = Flavor.SEED;
         private int httpPort = -1;
         private Duration refreshWindow = Duration.ofMinutes(1);
+        private Boolean segments;
+        private Duration segmentLength = Duration.ofSeconds(3);
+        private Duration segmentExpires = Duration.ofSeconds(600);
+        private boolean sigV4;
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -175,10 +187,40 @@ public record GatewaySettings(String host, int port, Duration refreshAfter, Dura
             return this;
         }
 
+        /**
+         * {@code DEPLOYED}: listeners get translated MP3 segments behind signed URLs ({@code translatedAudio}, the
+         * default there, as deployed) rather than the speaker's PCM ({@code audioData}, the seed's way, for tests
+         * of other things). The seed flavor has PCM only.
+         */
+        public Builder segments(boolean v) {
+            segments = v;
+            return this;
+        }
+
+        /** The length of a batch of the speaker's audio that becomes one segment (default 3 s, 0.5 s to 30 s). */
+        public Builder segmentLength(Duration v) {
+            segmentLength = v;
+            return this;
+        }
+
+        /** How long a segment's URL works (default 600 s). */
+        public Builder segmentExpires(Duration v) {
+            segmentExpires = v;
+            return this;
+        }
+
+        /** Sign segment URLs the SigV4 way ({@code X-Amz-*}) instead of the older {@code Expires} way (the deployed default). */
+        public Builder sigV4(boolean v) {
+            sigV4 = v;
+            return this;
+        }
+
         public GatewaySettings build() {
+            boolean withSegments = segments != null ? segments : flavor == Flavor.DEPLOYED;
             return new GatewaySettings(host, port, refreshAfter, warnAfter, maxConnectionAge, heartbeatTimeout, idleTimeout,
                     speakerGrace, maxListeners, sessionsPerHour, joinsPerMinute, connectsPerMinute, maxOutboundBytes,
-                    tlsKeyStore, tlsKeyStorePassword, adminPort, flavor, httpPort, refreshWindow);
+                    tlsKeyStore, tlsKeyStorePassword, adminPort, flavor, httpPort, refreshWindow, withSegments,
+                    segmentLength, segmentExpires, sigV4);
         }
     }
 }

@@ -142,6 +142,9 @@ public final class LocalGateway implements AutoCloseable {
                     ? URI.create("http://" + settings.host() + ":" + httpConnector.getLocalPort())
                     : URI.create((settings.tlsKeyStore() != null ? "https://" : "http://") + settings.host() + ":" + connector.getLocalPort());
         }
+        if (core.segments != null) {
+            core.segments.base = sessionApiUri.toString();
+        }
         if (settings.adminPort() >= 0) {
             admin = AdminEndpoint.start(settings.adminPort(), new GatewayFaults(core));
             adminUri = URI.create("http://127.0.0.1:" + ((ServerConnector) admin.getConnectors()[0]).getLocalPort());
@@ -173,6 +176,16 @@ public final class LocalGateway implements AutoCloseable {
     /** Which service this gateway stands in for. */
     public GatewaySettings.Flavor flavor() {
         return settings.flavor();
+    }
+
+    /** Deployed flavor: translated segments announced so far (one a batch, whatever the languages). */
+    public int segmentsAnnounced() {
+        return core == null || core.segments == null ? 0 : core.segments.segments();
+    }
+
+    /** Deployed flavor: segment fetches answered so far, valid or not. */
+    public long segmentFetches() {
+        return core == null || core.store == null ? 0 : core.store.gets();
     }
 
     /** Deployed flavor: client messages that reached no working handler and got no answer. */

@@ -43,6 +43,17 @@ final class SessionHttpApi extends Handler.Abstract {
         if ("/health".equals(path)) {
             return answer(response, callback, 200, "{\"status\":\"healthy\"}");
         }
+        if (path.startsWith("/segments/") && core.store != null && "GET".equals(method)) {
+            java.util.Map<String, String> query = new java.util.HashMap<>();
+            for (org.eclipse.jetty.util.Fields.Field f : Request.extractQueryParameters(request, StandardCharsets.UTF_8)) {
+                query.put(f.getName(), f.getValue());
+            }
+            SegmentStore.Answer a = core.store.get(path.substring("/segments/".length()), query);
+            response.setStatus(a.status());
+            response.getHeaders().put("Content-Type", a.contentType());
+            response.write(true, ByteBuffer.wrap(a.body()), callback);
+            return true;
+        }
         if (!path.equals("/sessions") && !path.startsWith("/sessions/")) {
             return answer(response, callback, 426, "{\"error\":\"Upgrade required: connect with WebSocket\",\"timestamp\":" + core.now() + "}");
         }

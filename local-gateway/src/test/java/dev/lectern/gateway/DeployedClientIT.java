@@ -44,7 +44,8 @@ class DeployedClientIT {
     final List<AutoCloseable> open = new ArrayList<>();
 
     void start(GatewaySettings.Builder settings) throws Exception {
-        gateway = LocalGateway.builder().settings(settings.flavor(GatewaySettings.Flavor.DEPLOYED).build()).build();
+        // PCM audioData, not segments: these tests are about confirmation, refresh and the end (DeployedSegmentIT has segments)
+        gateway = LocalGateway.builder().settings(settings.flavor(GatewaySettings.Flavor.DEPLOYED).segments(false).build()).build();
         endpoint = gateway.start();
     }
 

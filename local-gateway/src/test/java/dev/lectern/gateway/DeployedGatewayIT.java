@@ -34,7 +34,8 @@ class DeployedGatewayIT {
 
     @BeforeEach
     void start() throws Exception {
-        gateway = LocalGateway.builder().settings(Fixtures.gateway().flavor(GatewaySettings.Flavor.DEPLOYED)
+        // the speaker's PCM relayed as the seed's audioData: these tests are about connects and frames, not segments
+        gateway = LocalGateway.builder().settings(Fixtures.gateway().flavor(GatewaySettings.Flavor.DEPLOYED).segments(false)
                 .refreshAfter(Duration.ofSeconds(2)).refreshWindow(Duration.ofSeconds(2)).warnAfter(Duration.ofSeconds(4))
                 .maxConnectionAge(Duration.ofSeconds(30)).build()).build();
         ws = gateway.start();

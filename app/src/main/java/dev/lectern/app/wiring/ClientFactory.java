@@ -36,7 +36,11 @@ public final class ClientFactory {
     }
 
     public ListenerClient listener(ListenerConfig config, LecternListener listener) {
-        return ListenerClient.builder(config).transport(injector.getInstance(Transport.class))
-                .audioSink(injector.getInstance(Key.get(AudioSink.class))).listener(listener).build();
+        ListenerClient.Builder b = ListenerClient.builder(config).transport(injector.getInstance(Transport.class))
+                .audioSink(injector.getInstance(Key.get(AudioSink.class))).listener(listener);
+        if (injector.getExistingBinding(Key.get(dev.lectern.client.SegmentLoader.class)) != null) {
+            b.segmentLoader(injector.getInstance(dev.lectern.client.SegmentLoader.class));
+        }
+        return b.build();
     }
 }

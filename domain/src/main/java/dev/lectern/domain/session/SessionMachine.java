@@ -243,6 +243,12 @@ public final class SessionMachine {
             if (input instanceof Input.TimerFired timer && timer.key() == TimerKey.END_LINGER) {
                 return finishIfDrained(with(state, ctx.withEndingAt(-1)));
             }
+            Link link = current(state);
+            if (input instanceof Input.Closed closed && link != null && closed.id().equals(link.id()) && ctx.endingAt() > 0) {
+                // the service closed it (as a DELETE does): nothing more can come, so no reason to wait
+                emit(new Effect.CancelTimer(TimerKey.END_LINGER));
+                return finishIfDrained(with(state, ctx.withEndingAt(-1)));
+            }
             if (input instanceof Input.Opened opened) {
                 emit(new Effect.Abort(opened.id()));
             }

@@ -317,6 +317,20 @@ class DeployedServiceMachineTest {
         }
 
         @Test
+        void whenTheServiceClosesTheConnectionAfterSessionEndedTheListenerLeavesWithoutWaiting() {
+            Harness h = joined();
+            h.step(new Input.Received(h.lastOpened(), segment(0)));
+            h.step(new Input.SegmentReady(dev.lectern.domain.SequenceNumber.of(T0), dev.lectern.domain.AudioChunk.silence(3000)));
+            h.step(new Input.Received(h.lastOpened(), ENDED));
+            long endedAt = h.now;
+
+            h.step(new Input.Closed(h.lastOpened(), 1000, "Session deleted")); // a DELETE closes every connection
+
+            assertThat(h.state.kind()).isEqualTo(SessionState.Kind.ENDED);
+            assertThat(h.now).isEqualTo(endedAt);
+        }
+
+        @Test
         void aSegmentDeliveredOnTheOldAndTheNewConnectionOfARefreshIsFetchedOnce() {
             Harness h = joined();
             ConnectionId old = h.lastOpened();
