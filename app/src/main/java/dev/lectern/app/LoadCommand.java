@@ -90,6 +90,10 @@ final class LoadCommand implements Callable<Integer> {
             description = "Threads that read the listeners' connections (default: one per two cores).")
     Integer selectorThreads;
 
+    @Option(names = "--segments", description = "Listeners on translated MP3 segments, against an embedded gateway of the "
+            + "deployed flavor (implies --embedded; --rate and --session do not apply).")
+    boolean segments;
+
     @Option(names = "--json", description = "End standard output with one line of JSON: the figures.")
     boolean json;
 
@@ -104,6 +108,12 @@ final class LoadCommand implements Callable<Integer> {
         }
         if (listeners == 0 && session != null) {
             throw new ParameterException(spec.commandLine(), "--listeners 0 measures this process's own speaker: leave out --session");
+        }
+        if (segments) {
+            if (session != null || endpoint != null) {
+                throw new ParameterException(spec.commandLine(), "--segments runs its own deployed-flavor gateway: leave out --session and --endpoint");
+            }
+            return SegmentLoad.run(out, listeners, seconds, languages, json);
         }
         LocalGateway gateway = null;
         URI url = endpoint;

@@ -90,6 +90,19 @@ class LoadCommandTest {
     }
 
     @Test
+    void listenersOnSegmentsPlayEverySegmentWithOneFetchPerUrl() throws Exception {
+        Run run = Run.of("load", "--segments", "--listeners", "12", "--seconds", "7", "--languages", "es,de", "--json");
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        JsonNode f = new ObjectMapper().readTree(run.lastLine());
+        assertThat(f.get("segments").asInt()).as("7 s of speech in 3 s batches").isGreaterThanOrEqualTo(2);
+        assertThat(f.get("played").asLong()).isEqualTo(f.get("expected").asLong());
+        assertThat(f.get("fetches").asLong()).as("one fetch per URL: a segment, two languages").isEqualTo(f.get("urls").asLong())
+                .isEqualTo(2L * f.get("segments").asInt());
+        assertThat(f.get("failedSegments").asLong()).isZero();
+        assertThat(f.get("cpuMicrosPerSegmentPerListener").asDouble()).isPositive();
+    }
+
+    @Test
     void noListenersMeasuresTheSpeakerAlone() throws Exception {
         Run run = Run.of("load", "--embedded", "--listeners", "0", "--seconds", "2", "--json");
 

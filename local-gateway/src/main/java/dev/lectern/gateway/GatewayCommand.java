@@ -41,6 +41,22 @@ public final class GatewayCommand implements Callable<Integer> {
             description = "With --flavor deployed: how long after --refresh-after a heartbeat still gets a refresh request (default 1m).")
     Duration refreshWindow = DEFAULTS.refreshWindow();
 
+    @Option(names = "--listener-audio", paramLabel = "segments|pcm", description = "With --flavor deployed: what listeners get, "
+            + "translated MP3 segments behind signed URLs (as deployed) or the speaker's PCM as the seed's audioData (default segments).")
+    ListenerAudio listenerAudio = ListenerAudio.segments;
+
+    @Option(names = "--segment-seconds", paramLabel = "SECONDS", description = "With --flavor deployed: seconds of speech a segment "
+            + "holds, 0.5 to 30 (default 3).")
+    double segmentSeconds = 3;
+
+    @Option(names = "--segment-expires", converter = DurationOption.class, paramLabel = "DURATION",
+            description = "With --flavor deployed: how long a segment's URL works (default 600s).")
+    Duration segmentExpires = DEFAULTS.segmentExpires();
+
+    @Option(names = "--segment-signing", paramLabel = "expires|sigv4", description = "With --flavor deployed: how segment URLs "
+            + "are signed, the older Expires form (as deployed) or SigV4's X-Amz-* (default expires).")
+    Signing segmentSigning = Signing.expires;
+
     @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to listen on (default ${DEFAULT-VALUE}).")
     String host = DEFAULTS.host();
 
@@ -108,6 +124,12 @@ public final class GatewayCommand implements Callable<Integer> {
     /** How speaker tokens are checked. */
     enum Auth { none, jwks }
 
+    /** What the deployed flavor's listeners get, as typed. */
+    enum ListenerAudio { segments, pcm }
+
+    /** How segment URLs are signed, as typed. */
+    enum Signing { expires, sigv4 }
+
     /** Which service to stand in for, as typed. */
     public enum Flavor { seed, deployed }
 
@@ -130,7 +152,12 @@ public final class GatewayCommand implements Callable<Integer> {
                 .idleTimeout(idleTimeout).speakerGrace(speakerGrace).maxListeners(maxListeners)
                 .sessionsPerHour(sessionsPerHour).joinsPerMinute(joinsPerMinute).connectsPerMinute(connectsPerMinute)
                 .flavor(flavor == Flavor.deployed ? GatewaySettings.Flavor.DEPLOYED : GatewaySettings.Flavor.SEED)
-                .refreshWindow(refreshWindow);
+                .refreshWindow(refreshWindow)
+                .segmentLength(Duration.ofMillis(Math.round(segmentSeconds * 1000))).segmentExpires(segmentExpires)
+                .sigV4(segmentSigning == Signing.sigv4);
+        if (flavor == Flavor.deployed) {
+            b.segments(listenerAudio == ListenerAudio.segments);
+        }
         if (httpPort != null) {
             if (flavor != Flavor.deployed) {
                 throw new ParameterException(spec.commandLine(), "--http-port serves the session API of --flavor deployed only");
@@ -151,6 +178,7 @@ public final class GatewayCommand implements Callable<Integer> {
             String message = e.getMessage();
             int space = message.indexOf(' ');
             String field = space > 0 ? message.substring(0, space) : message;
+            field = field.equals("segmentLength") ? "segmentSeconds" : field; // the option takes seconds
             throw new ParameterException(spec.commandLine(), "--" + field.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT)
                     + (space > 0 ? message.substring(space) : ""));
         }
