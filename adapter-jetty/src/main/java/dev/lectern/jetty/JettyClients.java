@@ -29,7 +29,13 @@ final class JettyClients {
     private static final AtomicInteger STARTED = new AtomicInteger();
 
     /** What distinguishes one shared client from another. */
-    record Settings(Path trustStore, String trustStorePassword, int maxInboundMessageBytes, int selectors) {}
+    record Settings(Path trustStore, String trustStorePassword, int maxInboundMessageBytes, int selectors) {
+        /** The settings of a transport with its defaults and this trust: the client HTTP adapters share with it. */
+        static Settings withTrust(Path trustStore, String trustStorePassword) {
+            return new Settings(trustStore, trustStorePassword, JettyTransport.DEFAULT_MAX_INBOUND_MESSAGE_BYTES,
+                    JettyTransport.DEFAULT_SELECTOR_THREADS);
+        }
+    }
 
     /** A started client and the settings every connection it opens gets. */
     record Client(WebSocketCoreClient core, Configuration.ConfigurationCustomizer configuration) {}

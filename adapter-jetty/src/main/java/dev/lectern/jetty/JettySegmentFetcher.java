@@ -46,8 +46,7 @@ public final class JettySegmentFetcher implements SegmentFetcher, AutoCloseable 
     private final AtomicLong requests = new AtomicLong();
 
     private JettySegmentFetcher(Builder b) {
-        this.clientSettings = new JettyClients.Settings(b.trustStore, b.trustStorePassword,
-                JettyTransport.DEFAULT_MAX_INBOUND_MESSAGE_BYTES, JettyTransport.DEFAULT_SELECTOR_THREADS);
+        this.clientSettings = JettyClients.Settings.withTrust(b.trustStore, b.trustStorePassword);
         this.http = JettyClients.acquire(clientSettings).core().getHttpClient();
         this.tries = b.tries;
         this.tryTimeout = b.tryTimeout;
@@ -133,12 +132,7 @@ public final class JettySegmentFetcher implements SegmentFetcher, AutoCloseable 
     }
 
     private static boolean isTimeout(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof TimeoutException || c instanceof java.net.SocketTimeoutException) {
-                return true;
-            }
-        }
-        return false;
+        return Failures.hasCause(t, TimeoutException.class) || Failures.hasCause(t, java.net.SocketTimeoutException.class);
     }
 
     /** Host and path, never the query: a presigned URL's query is its signature. */
@@ -147,14 +141,7 @@ public final class JettySegmentFetcher implements SegmentFetcher, AutoCloseable 
     }
 
     private static String rootMessage(Throwable t) {
-        if (t == null) {
-            return "failed";
-        }
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        return Failures.rootMessage(t);
     }
 
     /** Releases this fetcher's hold on the shared Jetty client. Idempotent. */

@@ -63,8 +63,7 @@ public final class JettySessionApi implements SessionApi, AutoCloseable {
         this.tokens = b.tokens;
         this.requestTimeout = b.requestTimeout;
         this.retry = b.retry;
-        this.clientSettings = new JettyClients.Settings(b.trustStore, b.trustStorePassword,
-                JettyTransport.DEFAULT_MAX_INBOUND_MESSAGE_BYTES, JettyTransport.DEFAULT_SELECTOR_THREADS);
+        this.clientSettings = JettyClients.Settings.withTrust(b.trustStore, b.trustStorePassword);
         this.http = JettyClients.acquire(clientSettings).core().getHttpClient();
     }
 
@@ -237,11 +236,9 @@ public final class JettySessionApi implements SessionApi, AutoCloseable {
     }
 
     private static LecternError networkError(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SSLException) {
-                return new LecternError("TLS_CERTIFICATE_REJECTED", "TLS handshake with the session API failed: "
-                        + ConnectUrls.redact(String.valueOf(t.getMessage())), 0, null, true);
-            }
+        if (Failures.hasCause(failure, SSLException.class)) {
+            return new LecternError("TLS_CERTIFICATE_REJECTED", "TLS handshake with the session API failed: "
+                    + Failures.rootMessage(failure), 0, null, true);
         }
         return new LecternError("NETWORK_ERROR", "the session API did not answer: " + describe(failure), 0, null, false);
     }
@@ -263,15 +260,7 @@ public final class JettySessionApi implements SessionApi, AutoCloseable {
     }
 
     private static String describe(Throwable t) {
-        if (t == null) {
-            return "unknown failure";
-        }
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
-        return ConnectUrls.redact(message);
+        return Failures.rootMessage(t);
     }
 
     /** Builder; the token provider is required. */

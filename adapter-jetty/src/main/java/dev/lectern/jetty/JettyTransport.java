@@ -404,20 +404,11 @@ public final class JettyTransport implements Transport, AutoCloseable {
         }
 
         private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
-            for (Throwable c = t; c != null; c = c.getCause()) {
-                if (type.isInstance(c)) {
-                    return true;
-                }
-            }
-            return false;
+            return Failures.hasCause(t, type);
         }
 
         private static String rootMessage(Throwable t) {
-            Throwable root = t;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+            return Failures.rootMessage(t);
         }
     }
 
