@@ -126,7 +126,12 @@ final class JettyClients {
         try {
             core.start();
         } catch (Exception e) {
-            throw new IllegalStateException("could not start the Jetty WebSocket client", e);
+            if (settings.trustStore() != null) {
+                throw new IllegalStateException("cannot use the trust store " + settings.trustStore()
+                        + ": it is not a PKCS12 or JKS key store this JVM can read with the password given; check the file and"
+                        + " $LECTERN_TRUST_STORE_PASSWORD", e);
+            }
+            throw new IllegalStateException("could not start the Jetty WebSocket client: " + Failures.rootMessage(e), e);
         }
         ShutdownThread.register(core);
         return new Client(core, configuration);

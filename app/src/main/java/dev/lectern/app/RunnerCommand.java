@@ -76,14 +76,35 @@ abstract class RunnerCommand {
     /** The sentence a person reads when a client could not start. */
     static String explain(Throwable failure) {
         Throwable t = failure;
-        while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
-                && t.getCause() != null) {
+        while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException
+                || t instanceof java.util.concurrent.ExecutionException || t instanceof java.io.UncheckedIOException)) {
             t = t.getCause();
+        }
+        // Guice wraps what a module's provider threw in a report meant for the module's author, not a person
+        Throwable provisioned = provisionCause(t);
+        if (provisioned != null) {
+            return explain(provisioned);
         }
         if (t instanceof LecternException e && e.error() != null) {
             return e.error().message() + " (" + e.error().code() + (e.error().status() > 0 ? ", HTTP " + e.error().status() : "")
                     + "; " + e.endReason() + ")";
         }
-        return String.valueOf(t.getMessage());
+        String message = t.getMessage();
+        return message != null && !message.isBlank() ? message : t.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** What a Guice provider threw, under Guice's report; null when {@code t} is no such report. */
+    private static Throwable provisionCause(Throwable t) {
+        java.util.Collection<com.google.inject.spi.Message> messages = t instanceof com.google.inject.ProvisionException p ? p.getErrorMessages()
+                : t instanceof com.google.inject.CreationException c ? c.getErrorMessages() : null;
+        if (messages == null) {
+            return null;
+        }
+        for (com.google.inject.spi.Message m : messages) {
+            if (m.getCause() != null) {
+                return m.getCause();
+            }
+        }
+        return t.getCause() != null ? t.getCause() : new IllegalStateException(messages.iterator().next().getMessage());
     }
 }

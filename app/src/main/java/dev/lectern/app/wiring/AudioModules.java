@@ -49,6 +49,10 @@ public final class AudioModules {
             @Provides
             @Singleton
             AudioSource source() {
+                if (!java.nio.file.Files.exists(file)) {
+                    throw new UncheckedIOException(new java.io.FileNotFoundException("cannot read " + file
+                            + ": there is no such file; give a WAV file, or --input mic for a capture device"));
+                }
                 try {
                     return WavFileSource.open(file, loop);
                 } catch (IOException e) {
