@@ -18,6 +18,8 @@ import java.time.Duration;
  * Ctrl-C or killed. Writes happen on the caller's thread and are small (a chunk at a time).
  */
 public final class WavFileSink implements AudioSink {
+    /** The longest silence one reported gap writes: a gap is missing audio, not a reason to fill the disk. */
+    public static final Duration MAX_GAP = Duration.ofSeconds(30);
     private static final int HEADER = 44;
     private final Path file;
     private final RandomAccessFile out;
@@ -54,7 +56,8 @@ public final class WavFileSink implements AudioSink {
 
     @Override
     public synchronized void gap(Duration missing) {
-        long bytes = (missing.toMillis() * AudioChunk.BYTES_PER_SECOND / 1000) & ~1L;
+        long millis = Math.min(Math.max(0, missing.toMillis()), MAX_GAP.toMillis());
+        long bytes = (millis * AudioChunk.BYTES_PER_SECOND / 1000) & ~1L;
         while (bytes > 0) {
             int n = (int) Math.min(bytes, AudioChunk.BYTES_PER_SECOND);
             append(new byte[n]);

@@ -17,7 +17,15 @@ import java.util.TreeMap;
  * fires ({@link #skipHole()}) or when what waits exceeds the capacity. Immutable.
  */
 public final class JitterBuffer {
+    /**
+     * A chunk this far ahead of the one expected is implausible (ten minutes of 100 ms chunks): it is held
+     * aside, not taken as a gap of that size, until the next chunk says which numbering is real.
+     */
+    public static final long MAX_JUMP = 6_000;
+
     private final long nextExpected; // -1 until the first chunk fixes the start of the stream
+    /** A chunk that jumped implausibly far ahead, held aside; null when there is none. */
+    private final Released suspect;
     private final TreeMap<Long, AudioChunk> waiting;
     private final long waitingBytes;
     private final long capacityBytes;
@@ -37,7 +45,11 @@ public final class JitterBuffer {
      * stream order with the releases: every gap precedes the releases that follow it), whether the
      * offered chunk was a duplicate.
      */
-    public record Outcome(JitterBuffer buffer, List<Released> released, List<Gap> gaps, boolean duplicate) {
+    public record Outcome(JitterBuffer buffer, List<Released> released, List<Gap> gaps, boolean duplicate, int rejected) {
+        public Outcome(JitterBuffer buffer, List<Released> released, List<Gap> gaps, boolean duplicate) {
+            this(buffer, released, gaps, duplicate, 0);
+        }
+
         /** True when a hole is left that waits for a missing chunk. */
         public boolean holeOpen() {
             return !buffer.waiting.isEmpty();
@@ -45,6 +57,11 @@ public final class JitterBuffer {
     }
 
     private JitterBuffer(long nextExpected, TreeMap<Long, AudioChunk> waiting, long waitingBytes, long capacityBytes) {
+        this(nextExpected, waiting, waitingBytes, capacityBytes, null);
+    }
+
+    private JitterBuffer(long nextExpected, TreeMap<Long, AudioChunk> waiting, long waitingBytes, long capacityBytes, Released suspect) {
+        this.suspect = suspect;
         this.nextExpected = nextExpected;
         this.waiting = waiting;
         this.waitingBytes = waitingBytes;
@@ -57,9 +74,29 @@ public final class JitterBuffer {
         return new JitterBuffer(-1, new TreeMap<>(), 0, capacity.toMillis() * AudioChunk.BYTES_PER_SECOND / 1000);
     }
 
-    /** Offers chunk {@code sequence}. */
+    /**
+     * Offers chunk {@code sequence}. One that jumps more than {@link #MAX_JUMP} ahead is held aside: if the
+     * next chunk follows it, the stream was renumbered and both play from there; if the next chunk follows
+     * the old numbering, the jump is dropped ({@link Outcome#rejected()}).
+     */
     public Outcome offer(SequenceNumber sequence, AudioChunk audio) {
         long seq = sequence.value();
+        if (suspect != null) {
+            JitterBuffer without = new JitterBuffer(nextExpected, waiting, waitingBytes, capacityBytes);
+            if (seq == suspect.sequence().value() + 1) { // renumbered: the held chunk starts the new stream
+                Outcome first = without.reset().offer(suspect.sequence(), suspect.audio());
+                Outcome second = first.buffer().offer(sequence, audio);
+                List<Released> both = new ArrayList<>(first.released());
+                both.addAll(second.released());
+                return new Outcome(second.buffer(), List.copyOf(both), second.gaps(), false, 0);
+            }
+            Outcome o = without.offer(sequence, audio);
+            return new Outcome(o.buffer(), o.released(), o.gaps(), o.duplicate(), 1);
+        }
+        if (nextExpected >= 0 && seq - nextExpected > MAX_JUMP) {
+            return new Outcome(new JitterBuffer(nextExpected, waiting, waitingBytes, capacityBytes, new Released(sequence, audio)),
+                    List.of(), List.of(), false, 0);
+        }
         long next = nextExpected < 0 ? seq : nextExpected;
         if (seq == next && waiting.isEmpty()) { // the common case: in order, nothing waiting
             return new Outcome(new JitterBuffer(next + 1, waiting, 0, capacityBytes),

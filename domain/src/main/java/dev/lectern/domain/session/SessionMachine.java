@@ -1033,6 +1033,12 @@ public final class SessionMachine {
             if (outcome.duplicate()) {
                 return ctx.withCounters(ctx.counters().plusDuplicate());
             }
+            if (outcome.rejected() > 0) {
+                // a chunk numbered implausibly far ahead, and the stream went on as before: never a gap of its size
+                ctx = ctx.withCounters(ctx.counters().plusRejected());
+                notify(new LecternEvent.FrameRejected(null, "an audio frame numbered more than " + JitterBuffer.MAX_JUMP
+                        + " ahead of the stream was dropped", ctx.counters().rejectedFrames()));
+            }
             Context next = played(ctx, outcome, audio.sequenceNumber(), audio.timestamp());
             if (outcome.holeOpen() && (!holeBefore || !outcome.gaps().isEmpty() || !outcome.released().isEmpty())) {
                 emit(new Effect.StartTimer(TimerKey.REORDER, ctx.settings().reorderWait()));

@@ -63,4 +63,31 @@ class JitterBufferTest {
         assertThat(first.duplicate()).isFalse();
         assertThat(first.released()).hasSize(1);
     }
+
+    @Test
+    void aChunkNumberedImplausiblyFarAheadIsDroppedWhenTheStreamGoesOnAsBefore() {
+        JitterBuffer b = JitterBuffer.withCapacity(java.time.Duration.ofSeconds(5));
+        for (long i = 0; i < 10; i++) {
+            b = b.offer(dev.lectern.domain.SequenceNumber.of(i), dev.lectern.domain.AudioChunk.silence(100)).buffer();
+        }
+        JitterBuffer.Outcome jump = b.offer(dev.lectern.domain.SequenceNumber.of(1_000_000_000_000L), dev.lectern.domain.AudioChunk.silence(100));
+        assertThat(jump.released()).isEmpty();
+        assertThat(jump.gaps()).as("never a gap of a trillion chunks").isEmpty();
+        assertThat(jump.buffer().skipHole().gaps()).as("no hole either").isEmpty();
+
+        JitterBuffer.Outcome next = jump.buffer().offer(dev.lectern.domain.SequenceNumber.of(10), dev.lectern.domain.AudioChunk.silence(100));
+        assertThat(next.rejected()).isEqualTo(1);
+        assertThat(next.released()).extracting(r -> r.sequence().value()).containsExactly(10L);
+    }
+
+    @Test
+    void aRenumberedStreamIsFollowedOnceItsNextChunkComes() {
+        JitterBuffer b = JitterBuffer.withCapacity(java.time.Duration.ofSeconds(5));
+        b = b.offer(dev.lectern.domain.SequenceNumber.of(0), dev.lectern.domain.AudioChunk.silence(100)).buffer();
+        b = b.offer(dev.lectern.domain.SequenceNumber.of(500_000), dev.lectern.domain.AudioChunk.silence(100)).buffer();
+        JitterBuffer.Outcome o = b.offer(dev.lectern.domain.SequenceNumber.of(500_001), dev.lectern.domain.AudioChunk.silence(100));
+        assertThat(o.released()).extracting(r -> r.sequence().value()).containsExactly(500_000L, 500_001L);
+        assertThat(o.gaps()).isEmpty();
+        assertThat(o.rejected()).isZero();
+    }
 }
