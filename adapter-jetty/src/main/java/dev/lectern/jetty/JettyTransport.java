@@ -297,7 +297,7 @@ public final class JettyTransport implements Transport, AutoCloseable {
                     }
                 } else if (opcode == OpCode.CONTINUATION && partial != null) {
                     gather(frame);
-                    if (frame.isFin()) {
+                    if (frame.isFin() && partial != null) { // null: this last fragment took it over the limit (1009)
                         byte[] whole = partial.toByteArray();
                         partial = null;
                         receive(ByteBuffer.wrap(whole), partialText);

@@ -239,6 +239,21 @@ class JettyTransportFramesIT {
     }
 
     @Test
+    void aMessageThatGoesOverTheLimitOnItsLastFragmentClosesWith1009() throws Exception {
+        String part = "x".repeat(600);
+        Peer flooder = new Peer(s -> {
+            s.sendPartialText("{\"type\":\"heartbeatAck\",\"pad\":\"" + part, false, Callback.NOOP);
+            s.sendPartialText(part + "\"}", true, Callback.NOOP); // over 1,024 bytes only with this last one
+        });
+        try (JettyTransport transport = JettyTransport.builder(serve(flooder)).maxInboundMessageBytes(1024).build()) {
+            Reports reports = new Reports();
+            open(transport, reports);
+            assertThat(reports.closed.get(10, TimeUnit.SECONDS)).as("a 1009, not a failure of the frame handler").isEqualTo(1009);
+            assertThat(reports.message).isNotDone();
+        }
+    }
+
+    @Test
     void framesOfManyConnectionsAreReadOnTheSelectorsOwnThread() throws Exception {
         BlockingQueue<Session> sessions = new LinkedBlockingQueue<>();
         try (JettyTransport transport = JettyTransport.builder(serve(new Peer(sessions::add))).build()) {
