@@ -35,5 +35,29 @@ public final class LecternMeters {
     /** From a dropped connection to being back. */
     public static final String RECONNECT_DURATION = "lectern.reconnect.duration";
 
+    /**
+     * The error codes {@link #ERRORS} is tagged with as they are; any other code a service sends is tagged
+     * {@code other}, so that a service cannot grow the number of series without bound.
+     */
+    public static final java.util.Set<String> ERROR_CODES = java.util.Set.of(
+            // the protocol's (section 4)
+            "UNAUTHORIZED", "FORBIDDEN", "INVALID_ACTION", "INVALID_PARAMETERS", "INVALID_SESSION_ID", "INVALID_LANGUAGE",
+            "UNSUPPORTED_LANGUAGE", "INVALID_CONFIGURATION", "SESSION_NOT_FOUND", "SESSION_FULL", "RATE_LIMIT_EXCEEDED",
+            "MISSING_PARAMETER", "INVALID_PARAMETER", "INVALID_MESSAGE", "MISSING_ACTION", "CONNECTION_NOT_FOUND",
+            "UNAUTHORIZED_ACTION", "INTERNAL_ERROR", "SERVICE_UNAVAILABLE", "MISSING_SESSION_ID", "SESSION_INACTIVE",
+            "MISSING_TARGET_LANGUAGE", "INVALID_TARGET_LANGUAGE", "DB_WRITE_FAILED",
+            // Lectern's own
+            "NETWORK_ERROR", "CONFIRM_TIMEOUT", "TLS_CERTIFICATE_REJECTED", "INVALID_REQUEST", "NOT_CONNECTED", "REFRESH_FAILED",
+            "CONNECTION_LOST", "GATEWAY_ERROR", "SPEAKER_CONNECTION_CLOSED", "NO_TOKEN_PROVIDER", "AUTH_FAILED",
+            "NO_SESSION_API", "SESSION_API_FAILED", "INVALID_RESPONSE",
+            // sign-in (CognitoErrors)
+            "INVALID_CREDENTIALS", "USER_NOT_CONFIRMED", "CONFIG_ERROR", "NEW_PASSWORD_REQUIRED", "PASSWORD_RESET_REQUIRED",
+            "TOO_MANY_REQUESTS", "SESSION_EXPIRED", "NO_AUTH_RESULT", "MISSING_TOKENS", "UNKNOWN_ERROR", "REFRESH_ERROR");
+
+    /** The tag value for {@code code}: itself when it is one of {@link #ERROR_CODES}, else {@code other}. */
+    public static String errorCodeTag(String code) {
+        return code != null && ERROR_CODES.contains(code) ? code : "other";
+    }
+
     private LecternMeters() {}
 }

@@ -23,7 +23,10 @@ import java.util.function.ToDoubleFunction;
  * counters, so nothing is counted twice) and from its events (refreshes, reconnects, drops by reason,
  * errors by code, and the timers). Use: create it for the role, pass {@link #listener()} to the client's
  * builder (with {@code LecternListener.all(...)} beside the host's own), then {@link #bind} the built
- * client for the counters and gauges. Meter names are in {@link LecternMeters}.
+ * client for the counters and gauges. Meter names are in {@link LecternMeters}. An error code a service
+ * sends is a tag only when it is one of {@link LecternMeters#ERROR_CODES} (else {@code other}). The meters
+ * are removed from the registry at the client's final event: read them while it lives, or read the client's
+ * own counters after it ended.
  */
 public final class LecternMetrics {
     private final MeterRegistry registry;
@@ -35,6 +38,8 @@ public final class LecternMetrics {
     private final Timer refreshAudioGap;
     private final Timer latency;
     private final LecternListener listener = new Events();
+    /** Every meter registered for this client, removed from the registry when the client ends. */
+    private final java.util.List<io.micrometer.core.instrument.Meter> meters = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile long refreshStartedAt;
     private volatile long disconnectedAt;
     private volatile long lastAudioAt;
@@ -51,6 +56,35 @@ public final class LecternMetrics {
                 .description("Listener: interval between the last chunk before a refresh completed and the first after").register(registry);
         latency = Timer.builder(LecternMeters.AUDIO_LATENCY).tags(tags)
                 .description("Listener: from the time the audio frame carried to playing it").register(registry);
+        java.util.Collections.addAll(meters, refreshes, reconnects, refreshDuration, reconnectDuration, refreshAudioGap, latency);
+    }
+
+    private <M extends io.micrometer.core.instrument.Meter> M kept(M meter) {
+        if (!meters.contains(meter)) {
+            meters.add(meter);
+        }
+        return meter;
+    }
+
+    /** Connections replaced so far; readable after the client ended and its meters were removed. */
+    public long refreshCount() {
+        return (long) refreshes.count();
+    }
+
+    /** Reconnects so far; readable after the client ended and its meters were removed. */
+    public long reconnectCount() {
+        return (long) reconnects.count();
+    }
+
+    /**
+     * Removes this client's meters from the registry. Done by itself at the client's final event, so that
+     * another client with the same tags starts from zero rather than reading this one's last values.
+     */
+    public void remove() {
+        for (io.micrometer.core.instrument.Meter m : meters) {
+            registry.remove(m);
+        }
+        meters.clear();
     }
 
     /** Meters for a speaker, tagged {@code role=speaker} and {@code extra}. */
@@ -74,47 +108,47 @@ public final class LecternMetrics {
         chunks("sent", speaker, c -> c.counters().sent());
         frames(speaker::counters, speaker);
         states(speaker::state, speaker);
-        Gauge.builder(LecternMeters.SEND_QUEUE, speaker, SpeakerClient::queuedChunks).tags(tags).baseUnit("chunks")
-                .description("Captured chunks waiting to be sent").strongReference(false).register(registry);
-        Gauge.builder(LecternMeters.CONNECTION_AGE, speaker, s -> s.connectionAge().map(Duration::toMillis).orElse(0L) / 1000.0)
-                .tags(tags).baseUnit("seconds").description("Age of the current connection").register(registry);
+        kept(Gauge.builder(LecternMeters.SEND_QUEUE, speaker, SpeakerClient::queuedChunks).tags(tags).baseUnit("chunks")
+                .description("Captured chunks waiting to be sent").strongReference(false).register(registry));
+        kept(Gauge.builder(LecternMeters.CONNECTION_AGE, speaker, s -> s.connectionAge().map(Duration::toMillis).orElse(0L) / 1000.0)
+                .tags(tags).baseUnit("seconds").description("Age of the current connection").register(registry));
         return this;
     }
 
     /** Counters and gauges that read the listener. */
     public LecternMetrics bind(ListenerClient client) {
         chunks("played", client, c -> c.counters().played());
-        FunctionCounter.builder(LecternMeters.AUDIO_GAP_CHUNKS, client, c -> c.counters().gapChunks()).tags(tags).baseUnit("chunks")
-                .description("Chunks reported missing in gaps").register(registry);
-        FunctionCounter.builder(LecternMeters.AUDIO_DUPLICATES, client, c -> c.counters().duplicates()).tags(tags).baseUnit("chunks")
-                .description("Chunks received twice and discarded").register(registry);
+        kept(FunctionCounter.builder(LecternMeters.AUDIO_GAP_CHUNKS, client, c -> c.counters().gapChunks()).tags(tags).baseUnit("chunks")
+                .description("Chunks reported missing in gaps").register(registry));
+        kept(FunctionCounter.builder(LecternMeters.AUDIO_DUPLICATES, client, c -> c.counters().duplicates()).tags(tags).baseUnit("chunks")
+                .description("Chunks received twice and discarded").register(registry));
         frames(client::counters, client);
         states(client::state, client);
-        Gauge.builder(LecternMeters.JITTER_BUFFER, client, c -> c.bufferedAudio().toMillis()).tags(tags).baseUnit("milliseconds")
-                .description("Audio waiting behind a missing chunk").register(registry);
-        Gauge.builder(LecternMeters.CONNECTION_AGE, client, c -> c.connectionAge().map(Duration::toMillis).orElse(0L) / 1000.0)
-                .tags(tags).baseUnit("seconds").description("Age of the current connection").register(registry);
+        kept(Gauge.builder(LecternMeters.JITTER_BUFFER, client, c -> c.bufferedAudio().toMillis()).tags(tags).baseUnit("milliseconds")
+                .description("Audio waiting behind a missing chunk").register(registry));
+        kept(Gauge.builder(LecternMeters.CONNECTION_AGE, client, c -> c.connectionAge().map(Duration::toMillis).orElse(0L) / 1000.0)
+                .tags(tags).baseUnit("seconds").description("Age of the current connection").register(registry));
         return this;
     }
 
     private <T> void chunks(String kind, T client, ToDoubleFunction<T> value) {
-        FunctionCounter.builder(LecternMeters.AUDIO_CHUNKS, client, value).tags(tags).tag("kind", kind).baseUnit("chunks")
-                .description("Audio chunks").register(registry);
+        kept(FunctionCounter.builder(LecternMeters.AUDIO_CHUNKS, client, value).tags(tags).tag("kind", kind).baseUnit("chunks")
+                .description("Audio chunks").register(registry));
     }
 
     private void frames(Supplier<Counters> counters, Object owner) {
-        FunctionCounter.builder(LecternMeters.FRAMES, owner, o -> counters.get().rejectedFrames()).tags(tags).tag("outcome", "rejected")
-                .description("Frames from the service").register(registry);
-        FunctionCounter.builder(LecternMeters.FRAMES, owner, o -> counters.get().ignoredFrames()).tags(tags).tag("outcome", "ignored")
-                .description("Frames from the service").register(registry);
-        FunctionCounter.builder(LecternMeters.FRAMES, owner, o -> counters.get().staleFrames()).tags(tags).tag("outcome", "stale")
-                .description("Frames from the service").register(registry);
+        kept(FunctionCounter.builder(LecternMeters.FRAMES, owner, o -> counters.get().rejectedFrames()).tags(tags).tag("outcome", "rejected")
+                .description("Frames from the service").register(registry));
+        kept(FunctionCounter.builder(LecternMeters.FRAMES, owner, o -> counters.get().ignoredFrames()).tags(tags).tag("outcome", "ignored")
+                .description("Frames from the service").register(registry));
+        kept(FunctionCounter.builder(LecternMeters.FRAMES, owner, o -> counters.get().staleFrames()).tags(tags).tag("outcome", "stale")
+                .description("Frames from the service").register(registry));
     }
 
     private void states(Supplier<SessionState.Kind> state, Object owner) {
         for (SessionState.Kind kind : SessionState.Kind.values()) {
-            Gauge.builder(LecternMeters.STATE, owner, o -> state.get() == kind ? 1 : 0).tags(tags).tag("state", kind.name().toLowerCase(java.util.Locale.ROOT))
-                    .description("1 for the state the client is in").register(registry);
+            kept(Gauge.builder(LecternMeters.STATE, owner, o -> state.get() == kind ? 1 : 0).tags(tags).tag("state", kind.name().toLowerCase(java.util.Locale.ROOT))
+                    .description("1 for the state the client is in").register(registry));
         }
     }
 
@@ -154,11 +188,13 @@ public final class LecternMetrics {
                     disconnectedAt = 0;
                 }
             } else if (event instanceof LecternEvent.AudioDropped d) {
-                Counter.builder(LecternMeters.AUDIO_DROPPED).tags(tags).tag("reason", d.reason().name()).baseUnit("chunks")
-                        .description("Chunks dropped, each reported").register(registry).increment(d.chunks());
+                kept(Counter.builder(LecternMeters.AUDIO_DROPPED).tags(tags).tag("reason", d.reason().name()).baseUnit("chunks")
+                        .description("Chunks dropped, each reported").register(registry)).increment(d.chunks());
             } else if (event instanceof LecternEvent.Error e) {
-                Counter.builder(LecternMeters.ERRORS).tags(tags).tag("code", String.valueOf(e.error().code()))
-                        .description("Errors reported").register(registry).increment();
+                kept(Counter.builder(LecternMeters.ERRORS).tags(tags).tag("code", LecternMeters.errorCodeTag(e.error().code()))
+                        .description("Errors reported").register(registry)).increment();
+            } else if (event instanceof LecternEvent.Closed) {
+                remove();
             }
         }
     }

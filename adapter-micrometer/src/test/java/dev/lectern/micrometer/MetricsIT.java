@@ -71,9 +71,15 @@ class MetricsIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> listener.counters().played() >= 40);
             talk.shutdownNow();
             talk.awaitTermination(5, TimeUnit.SECONDS);
-            speaker.close();
-            speaker.terminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            listener.terminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            // read while both live (an ended client's meters are removed), once the last chunk is in
+            await().atMost(Duration.ofSeconds(10)).until(() -> speaker.queuedChunks() == 0);
+            long[] lastPlayed = {-1};
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                long now = listener.counters().played();
+                boolean settled = now == lastPlayed[0];
+                lastPlayed[0] = now;
+                return settled;
+            });
 
             var s = speaker.counters();
             var l = listener.counters();
@@ -92,8 +98,8 @@ class MetricsIT {
             assertThat(registry.get(LecternMeters.RECONNECT_DURATION).tags("role", "listener").timer().count()).isEqualTo(1);
             assertThat(registry.get(LecternMeters.RECONNECT_DURATION).tags("role", "listener").timer().totalTime(TimeUnit.MILLISECONDS))
                     .isBetween(500.0, 5_000.0);
-            assertThat(registry.get(LecternMeters.STATE).tags("role", "listener", "state", "ended").gauge().value()).isEqualTo(1);
-            assertThat(registry.get(LecternMeters.STATE).tags("role", "listener", "state", "active").gauge().value()).isZero();
+            assertThat(registry.get(LecternMeters.STATE).tags("role", "listener", "state", "active").gauge().value()).isEqualTo(1);
+            assertThat(registry.get(LecternMeters.STATE).tags("role", "listener", "state", "ended").gauge().value()).isZero();
             assertThat(registry.get(LecternMeters.SEND_QUEUE).tags("role", "speaker").gauge().value()).isZero();
             assertThat(registry.get(LecternMeters.FRAMES).tags("role", "listener", "outcome", "rejected").functionCounter().count()).isZero();
             Timer latency = registry.get(LecternMeters.AUDIO_LATENCY).tags("role", "listener").timer();
@@ -107,6 +113,11 @@ class MetricsIT {
                     registry.get(LecternMeters.REFRESH_DURATION).tags("role", "listener").timer().mean(TimeUnit.MILLISECONDS),
                     registry.get(LecternMeters.REFRESH_AUDIO_GAP).timer().max(TimeUnit.MILLISECONDS), latency.mean(TimeUnit.MILLISECONDS),
                     latency.count(), registry.getMeters().size());
+
+            speaker.close();
+            speaker.terminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            listener.terminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(registry.getMeters()).as("ended clients leave no meters behind").isEmpty();
         }
     }
 

@@ -145,7 +145,7 @@ final class DemoCommand implements Callable<Integer> {
             List<AudioChunk> audio = SpeechLike.chunks(seconds, 427);
             long[] sentAt = new long[audio.size()];
 
-            Tally speakerTally = new Tally("speaker", terminal::event);
+            Tally speakerTally = Tally.speaker("speaker", terminal::event);
             SpeakerClient.Builder speakerBuilder = SpeakerClient.builder(SpeakerConfig.builder().sourceLanguage("en")
                             .sessionApi(gateway.sessionApiUri()).settings(clientSettings).build())
                     .transport(transport).tokenProvider(injector.getInstance(TokenProvider.class)).listener(speakerTally);
@@ -194,7 +194,7 @@ final class DemoCommand implements Callable<Integer> {
                         wav.close();
                     }
                 };
-                Tally tally = new Tally("listener-" + (i + 1) + "(" + language + ")", terminal::event);
+                Tally tally = Tally.listener("listener-" + (i + 1) + "(" + language + ")", language, terminal::event);
                 // the first listener's captions, as they play
                 LecternListener events = i > 0 || !interactive ? tally : new SegmentTally(tally,
                         text -> terminal.println(tally.name + ": " + text), null, terminal::println);

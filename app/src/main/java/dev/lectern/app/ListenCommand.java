@@ -80,7 +80,7 @@ final class ListenCommand extends RunnerCommand implements Callable<Integer> {
             throw new IllegalStateException(e.getCause() != null ? e.getCause().getMessage() : e.getMessage(), e);
         }
         try (Terminal terminal = new Terminal(out(), interactive)) {
-            Tally tally = new Tally("listener", terminal::event);
+            Tally tally = Tally.listener("listener", config.targetLanguage().value(), terminal::event);
             SegmentTally segments = new SegmentTally(tally, captions ? terminal::println : null, cues, terminal::println);
             ListenerClient listener = injector.getInstance(ClientFactory.class).listener(config, segments);
             Thread hook = new Thread(() -> {

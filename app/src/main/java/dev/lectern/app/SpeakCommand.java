@@ -116,7 +116,7 @@ final class SpeakCommand extends RunnerCommand implements Callable<Integer> {
         AudioSource source = injector.getInstance(AudioSource.class); // opens the device or reads the file now
 
         try (Terminal terminal = new Terminal(out(), interactive)) {
-            Tally tally = new Tally("speaker", terminal::event);
+            Tally tally = Tally.speaker("speaker", terminal::event);
             int[] listeners = {0};
             SpeakerClient speaker = injector.getInstance(ClientFactory.class).speaker(config, new dev.lectern.client.LecternListener() {
                 @Override

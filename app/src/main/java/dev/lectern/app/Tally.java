@@ -18,23 +18,35 @@ final class Tally implements LecternListener {
     private final Consumer<String> lines;
     /** Refreshes and reconnects are read from the same meters a host would bind, not counted again here. */
     private final io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-    private final dev.lectern.micrometer.LecternMetrics metrics = dev.lectern.micrometer.LecternMetrics.forSpeaker(registry,
-            io.micrometer.core.instrument.Tags.empty());
+    private final dev.lectern.micrometer.LecternMetrics metrics;
     volatile String retrying;
     volatile String lastError;
     volatile EndReason end;
 
-    Tally(String name, Consumer<String> lines) {
+    private Tally(String name, Consumer<String> lines,
+                  java.util.function.Function<io.micrometer.core.instrument.MeterRegistry, dev.lectern.micrometer.LecternMetrics> meters) {
         this.name = name;
         this.lines = lines;
+        this.metrics = meters.apply(registry);
+    }
+
+    /** A speaker's tally, its meters tagged {@code role=speaker}. */
+    static Tally speaker(String name, Consumer<String> lines) {
+        return new Tally(name, lines, r -> dev.lectern.micrometer.LecternMetrics.forSpeaker(r, io.micrometer.core.instrument.Tags.empty()));
+    }
+
+    /** A listener's tally, its meters tagged {@code role=listener} and the language. */
+    static Tally listener(String name, String language, Consumer<String> lines) {
+        return new Tally(name, lines, r -> dev.lectern.micrometer.LecternMetrics.forListener(r, language,
+                io.micrometer.core.instrument.Tags.empty()));
     }
 
     int refreshes() {
-        return (int) registry.get(dev.lectern.micrometer.LecternMeters.REFRESHES).counter().count();
+        return (int) metrics.refreshCount();
     }
 
     int reconnects() {
-        return (int) registry.get(dev.lectern.micrometer.LecternMeters.RECONNECTS).counter().count();
+        return (int) metrics.reconnectCount();
     }
 
     @Override
