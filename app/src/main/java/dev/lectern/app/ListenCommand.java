@@ -41,6 +41,9 @@ final class ListenCommand extends RunnerCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "NAME", description = "The playback device, by (part of) its name (default: the system's).")
     String device;
 
+    @Option(names = "--overwrite", description = "Replace an existing --output file (by default an existing file is refused).")
+    boolean overwrite;
+
     @Option(names = "--captions", description = "Print the text of each translated segment as it plays (a service that sends segments).")
     boolean captions;
 
@@ -59,6 +62,15 @@ final class ListenCommand extends RunnerCommand implements Callable<Integer> {
         List<Module> modules = new ArrayList<>();
         modules.add(new JettyTransportModule(endpoint(), trustStore, env.apply("LECTERN_TRUST_STORE_PASSWORD")));
         boolean toSpeakers = "speakers".equals(output);
+        if (toSpeakers && overwrite) {
+            throw usage("--overwrite replaces an --output file; it does nothing with --output speakers");
+        }
+        if (!toSpeakers && device != null) {
+            throw usage("--device picks a playback device; it does nothing with --output " + output);
+        }
+        if (!toSpeakers && java.nio.file.Files.exists(Path.of(output)) && !overwrite) {
+            throw usage(output + " exists: give another --output, or --overwrite to replace it");
+        }
         modules.add(toSpeakers ? AudioModules.speakers(device) : AudioModules.wavOutput(Path.of(output)));
         modules.add(new SegmentModule(trustStore, env.apply("LECTERN_TRUST_STORE_PASSWORD")));
         Subtitles cues;
@@ -96,6 +108,9 @@ final class ListenCommand extends RunnerCommand implements Callable<Integer> {
                 Runtime.getRuntime().removeShutdownHook(hook);
                 sink.close();
                 throw new IllegalStateException("could not join session " + config.sessionId().value() + ": " + explain(e), e);
+            }
+            if (sink instanceof dev.lectern.app.wiring.DeferredWavSink wav) {
+                wav.open(); // joined: now the file is made
             }
             terminal.println("joined " + joined.sessionId().value() + " in " + joined.targetLanguage().value()
                     + (joined.sourceLanguage() == null ? "" : " (spoken in " + joined.sourceLanguage().value() + ")"));

@@ -57,6 +57,9 @@ abstract class RunnerCommand {
         if (!"ws".equalsIgnoreCase(scheme) && !"wss".equalsIgnoreCase(scheme)) {
             throw usage("--endpoint must be a ws:// or wss:// URL, was: " + endpoint);
         }
+        if (endpoint.getRawQuery() != null) {
+            throw usage("--endpoint must not carry a query (Lectern adds its own), was: " + dev.lectern.jetty.ConnectUrls.redact(endpoint.toString()));
+        }
         return endpoint;
     }
 

@@ -102,6 +102,12 @@ final class SpeakCommand extends RunnerCommand implements Callable<Integer> {
             throw usage("--wait-for-listeners counts listeners with the seed's sessionStatus, which a service with a session API "
                     + "does not answer; use --hold DURATION instead");
         }
+        if ("mic".equals(input) && loop) {
+            throw usage("--loop starts a WAV file again at its end; it does nothing with --input mic");
+        }
+        if (!"mic".equals(input) && device != null) {
+            throw usage("--device picks a capture device; it does nothing with --input " + input);
+        }
         if (hold != null && (hold.isNegative() || hold.toHours() >= 1)) {
             throw usage("--hold must be between 0 and 1 hour, was: " + hold);
         }

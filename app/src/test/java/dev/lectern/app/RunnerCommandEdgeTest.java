@@ -45,4 +45,43 @@ class RunnerCommandEdgeTest {
                 "--language", "es", "--output", dir.resolve("x.wav").toString(), "--trust-store", bad.toString());
         oneSentence(run, "trust.p12", "trust store", "LECTERN_TRUST_STORE_PASSWORD");
     }
+
+    @Test
+    void listenRefusesAnExistingOutputAndMakesNoFileBeforeItJoined() throws Exception {
+        Path existing = Files.writeString(dir.resolve("kept.wav"), "keep me");
+        Run refused = Run.of(Main.commandLine(SpeakAndListenIT.listen()), "--endpoint", "ws://127.0.0.1:9", "--session", "quiet-river-123",
+                "--language", "es", "--output", existing.toString());
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).contains("kept.wav exists").contains("--overwrite");
+        assertThat(Files.readString(existing)).isEqualTo("keep me");
+
+        try (dev.lectern.gateway.LocalGateway gateway = dev.lectern.gateway.LocalGateway.builder()
+                .settings(dev.lectern.gateway.GatewaySettings.builder().port(0).build()).build()) {
+            String endpoint = gateway.start().toString();
+            Run unknown = Run.of(Main.commandLine(SpeakAndListenIT.listen()), "--endpoint", endpoint, "--session", "quiet-river-123",
+                    "--language", "es", "--output", existing.toString(), "--overwrite");
+            assertThat(unknown.exit()).isEqualTo(1);
+            assertThat(Files.readString(existing)).as("not joined: the file is not touched").isEqualTo("keep me");
+            Path fresh = dir.resolve("fresh.wav");
+            Run.of(Main.commandLine(SpeakAndListenIT.listen()), "--endpoint", endpoint, "--session", "quiet-river-123",
+                    "--language", "es", "--output", fresh.toString());
+            assertThat(fresh).as("not joined: no file made").doesNotExist();
+        }
+    }
+
+    @Test
+    void optionsThatDoNothingTogetherAreUsageErrors() {
+        Run query = Run.of(Main.commandLine(SpeakAndListenIT.listen()), "--endpoint", "ws://127.0.0.1:9/prod?stage=x", "--session",
+                "quiet-river-123", "--language", "es", "--output", dir.resolve("a.wav").toString());
+        assertThat(query.exit()).isEqualTo(2);
+        assertThat(query.err()).contains("--endpoint must not carry a query").doesNotContain("HTTP 400");
+        Run loop = Run.of(Main.commandLine(SpeakAndListenIT.speak(Map.of("LECTERN_TOKEN", "alice"))), "--endpoint", "ws://127.0.0.1:9",
+                "--input", "mic", "--loop");
+        assertThat(loop.exit()).isEqualTo(2);
+        assertThat(loop.err()).contains("--loop").contains("--input mic");
+        Run device = Run.of(Main.commandLine(SpeakAndListenIT.listen()), "--endpoint", "ws://127.0.0.1:9", "--session", "quiet-river-123",
+                "--language", "es", "--output", dir.resolve("b.wav").toString(), "--device", "USB");
+        assertThat(device.exit()).isEqualTo(2);
+        assertThat(device.err()).contains("--device picks a playback device");
+    }
 }

@@ -5,7 +5,6 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.lectern.javasound.JavaSoundSink;
 import dev.lectern.javasound.JavaSoundSource;
-import dev.lectern.javasound.WavFileSink;
 import dev.lectern.javasound.WavFileSource;
 import dev.lectern.port.AudioSink;
 import dev.lectern.port.AudioSource;
@@ -62,17 +61,13 @@ public final class AudioModules {
         };
     }
 
-    /** {@link AudioSink} writing a WAV file, gaps as silence. */
+    /** {@link AudioSink} writing a WAV file, gaps as silence; the file is created once the listener joined. */
     public static AbstractModule wavOutput(Path file) {
         return new AbstractModule() {
             @Provides
             @Singleton
             AudioSink sink() {
-                try {
-                    return WavFileSink.create(file);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-                }
+                return new DeferredWavSink(file);
             }
         };
     }
