@@ -64,7 +64,7 @@ final class Tally implements LecternListener {
             end = c.reason();
         }
         if (!(event instanceof LecternEvent.AudioReceived)) {
-            lines.accept(LocalTime.now().format(TIME) + " " + name + " " + event);
+            lines.accept(LocalTime.now().format(TIME) + " " + name + " " + EventText.describe(event));
         }
     }
 }

@@ -42,7 +42,7 @@ final class VirtualDemo {
             @Override
             public void onEvent(LecternEvent event) {
                 if (!(event instanceof LecternEvent.AudioReceived)) {
-                    out.printf("%s  speaker    %s%n", Instant.ofEpochMilli(clock.now()), event);
+                    out.printf("%s  speaker    %s%n", Instant.ofEpochMilli(clock.now()), EventText.describe(event));
                 }
             }
         };
@@ -61,7 +61,7 @@ final class VirtualDemo {
                 @Override
                 public void onEvent(LecternEvent event) {
                     if (!(event instanceof LecternEvent.AudioReceived)) {
-                        out.printf("%s  %-10s %s%n", Instant.ofEpochMilli(clock.now()), name, event);
+                        out.printf("%s  %-10s %s%n", Instant.ofEpochMilli(clock.now()), name, EventText.describe(event));
                     }
                 }
             };
