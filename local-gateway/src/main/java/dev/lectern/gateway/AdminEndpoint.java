@@ -15,7 +15,9 @@ import org.eclipse.jetty.util.Fields;
 
 /**
  * The fault-injection admin endpoint: plain HTTP on 127.0.0.1 only, one POST per fault, answering
- * {@code {"affected":N}}. Filters: {@code role=speaker|listener} (default all connections).
+ * {@code {"affected":N}}. Filters: {@code role=speaker|listener} (default all connections). Every request
+ * carries the gateway's admin token ({@code Authorization: Bearer <token>}, printed when the gateway
+ * starts), else 401; one with an {@code Origin} header (a web page's) is refused 403; numbers are bounded.
  *
  * <pre>
  * POST /faults/drop            POST /faults/half-open       POST /faults/delay?millis=500
@@ -27,7 +29,10 @@ import org.eclipse.jetty.util.Fields;
 final class AdminEndpoint {
     private AdminEndpoint() {}
 
-    static Server start(int port, GatewayFaults faults) throws Exception {
+    /** The largest oversized frame the endpoint sends: enough to pass any client's limit, not enough to exhaust memory. */
+    static final long MAX_OVERSIZED_BYTES = 1024 * 1024;
+
+    static Server start(int port, GatewayFaults faults, String token) throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1"); // never reachable from another machine
@@ -40,7 +45,15 @@ final class AdminEndpoint {
                 Fields query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
                 int status = 200;
                 String body;
-                if (!"POST".equals(request.getMethod()) || !path.startsWith("/faults/")) {
+                String authorization = request.getHeaders().get("Authorization");
+                if (request.getHeaders().get("Origin") != null) {
+                    status = 403;
+                    body = "{\"error\":\"requests from web pages are refused\"}";
+                } else if (authorization == null || !java.security.MessageDigest.isEqual(("Bearer " + token).getBytes(StandardCharsets.UTF_8),
+                        authorization.getBytes(StandardCharsets.UTF_8))) {
+                    status = 401;
+                    body = "{\"error\":\"Authorization: Bearer <the admin token the gateway printed at start>\"}";
+                } else if (!"POST".equals(request.getMethod()) || !path.startsWith("/faults/")) {
                     status = 404;
                     body = "{\"error\":\"POST /faults/{drop|half-open|delay|malformed|unknown|oversized|duplicate|reorder|refuse|restart}\"}";
                 } else {
@@ -67,10 +80,10 @@ final class AdminEndpoint {
         return switch (fault) {
             case "drop" -> faults.drop(filter);
             case "half-open" -> faults.halfOpen(filter);
-            case "delay" -> faults.delay(filter, Duration.ofMillis(number(query, "millis", 500)));
+            case "delay" -> faults.delay(filter, Duration.ofMillis(bounded(query, "millis", 500, 0, 60_000)));
             case "malformed" -> faults.sendMalformed(filter);
             case "unknown" -> faults.sendUnknown(filter);
-            case "oversized" -> faults.sendOversized(filter, (int) number(query, "bytes", 40_000));
+            case "oversized" -> faults.sendOversized(filter, (int) bounded(query, "bytes", 40_000, 1, MAX_OVERSIZED_BYTES));
             case "duplicate" -> {
                 faults.duplicateAudio(probability(query));
                 yield 0;
@@ -80,8 +93,8 @@ final class AdminEndpoint {
                 yield 0;
             }
             case "refuse" -> {
-                int count = (int) number(query, "count", 1);
-                faults.refuseNext(count, (int) number(query, "status", 503), Duration.ofSeconds(number(query, "retryAfter", 1)));
+                int count = (int) bounded(query, "count", 1, 1, 10_000);
+                faults.refuseNext(count, (int) number(query, "status", 503), Duration.ofSeconds(bounded(query, "retryAfter", 1, 0, 3600)));
                 yield count;
             }
             case "restart" -> {
@@ -99,6 +112,14 @@ final class AdminEndpoint {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number, was: " + v);
         }
+    }
+
+    private static long bounded(Fields query, String name, long fallback, long min, long max) {
+        long v = number(query, name, fallback);
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", was: " + v);
+        }
+        return v;
     }
 
     private static double probability(Fields query) {

@@ -115,8 +115,16 @@ public final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--tls-keystore", paramLabel = "PATH", description = "Serve wss:// with this PKCS12 or JKS key store (default: plain ws://).")
     Path tlsKeyStore;
 
-    @Option(names = "--tls-password", paramLabel = "PASSWORD", description = "The key store's password.")
-    String tlsPassword;
+    @Option(names = "--tls-password-file", paramLabel = "PATH",
+            description = "A file whose first line is the key store's password (default: $LECTERN_TLS_PASSWORD; never a flag).")
+    java.nio.file.Path tlsPasswordFile;
+
+    @Option(names = "--allow-remote-without-auth", description = "Listen on an address other than loopback with --auth none "
+            + "(anyone who reaches it can speak as anyone).")
+    boolean allowRemoteWithoutAuth;
+
+    /** The process environment; tests substitute their own. */
+    java.util.function.Function<String, String> env = System::getenv;
 
     @Option(names = "--admin-port", paramLabel = "PORT", description = "Serve fault injection over HTTP on 127.0.0.1 at this port (off unless given).")
     Integer adminPort;
@@ -168,7 +176,11 @@ public final class GatewayCommand implements Callable<Integer> {
             b.adminPort(adminPort);
         }
         if (tlsKeyStore != null) {
-            b.tls(tlsKeyStore, tlsPassword);
+            b.tls(tlsKeyStore, tlsPassword());
+        }
+        if (auth == Auth.none && !allowRemoteWithoutAuth && !loopback(host)) {
+            throw new ParameterException(spec.commandLine(), "--host " + host + " reaches beyond this machine and --auth none lets anyone "
+                    + "speak: use --auth jwks, or --allow-remote-without-auth if that is meant");
         }
         GatewaySettings settings;
         try {
@@ -192,6 +204,30 @@ public final class GatewayCommand implements Callable<Integer> {
         return LocalGateway.builder().settings(settings).tokenVerifier(verifier).build();
     }
 
+    private String tlsPassword() {
+        if (tlsPasswordFile != null) {
+            try {
+                return java.nio.file.Files.readAllLines(tlsPasswordFile).stream().findFirst().orElse("");
+            } catch (java.io.IOException e) {
+                throw new ParameterException(spec.commandLine(), "cannot read --tls-password-file " + tlsPasswordFile + ": " + e.getMessage());
+            }
+        }
+        return env.apply("LECTERN_TLS_PASSWORD");
+    }
+
+    private static boolean loopback(String host) {
+        try {
+            for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {
+                if (!a.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         LocalGateway gateway = gateway();
@@ -211,7 +247,8 @@ public final class GatewayCommand implements Callable<Integer> {
             out.println("Lectern gateway (deployed flavor) session API on " + gateway.sessionApiUri());
         }
         if (gateway.adminUri() != null) {
-            out.println("Lectern gateway admin on " + gateway.adminUri() + " (loopback only)");
+            out.println("Lectern gateway admin on " + gateway.adminUri() + " (loopback only; Authorization: Bearer "
+                    + gateway.adminToken() + ")");
         }
         out.flush();
         stopped.await();

@@ -58,6 +58,7 @@ public final class LocalGateway implements AutoCloseable {
     private Server server;
     private Server admin;
     private URI adminUri;
+    private String adminToken;
     private GatewayCore core;
     private URI uri;
     private URI sessionApiUri;
@@ -146,10 +147,22 @@ public final class LocalGateway implements AutoCloseable {
             core.segments.base = sessionApiUri.toString();
         }
         if (settings.adminPort() >= 0) {
-            admin = AdminEndpoint.start(settings.adminPort(), new GatewayFaults(core));
+            adminToken = newAdminToken();
+            admin = AdminEndpoint.start(settings.adminPort(), new GatewayFaults(core), adminToken);
             adminUri = URI.create("http://127.0.0.1:" + ((ServerConnector) admin.getConnectors()[0]).getLocalPort());
         }
         return uri;
+    }
+
+    /** The token the admin endpoint asks for ({@code Authorization: Bearer}), when {@code adminPort} is set, else null. */
+    public String adminToken() {
+        return adminToken;
+    }
+
+    private static String newAdminToken() {
+        byte[] b = new byte[18];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     /** The admin endpoint's base URI when {@code adminPort} is set, else null. */

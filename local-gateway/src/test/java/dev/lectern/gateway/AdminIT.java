@@ -24,8 +24,11 @@ class AdminIT {
     static final Duration WAIT = Duration.ofSeconds(10);
     final HttpClient http = HttpClient.newHttpClient();
 
+    String token;
+
     HttpResponse<String> post(URI admin, String pathAndQuery) throws Exception {
-        return http.send(HttpRequest.newBuilder(admin.resolve(pathAndQuery)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        return http.send(HttpRequest.newBuilder(admin.resolve(pathAndQuery)).header("Authorization", "Bearer " + token)
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -35,6 +38,7 @@ class AdminIT {
                 .warnAfter(Duration.ofMinutes(105)).maxConnectionAge(Duration.ofMinutes(120)).adminPort(0).build()).build()) {
             URI endpoint = gateway.start();
             URI admin = gateway.adminUri();
+            token = gateway.adminToken();
             assertThat(admin.getHost()).isEqualTo("127.0.0.1");
             SpeakerClient speaker = Fixtures.speaker(endpoint, new RecordingListener(), Fixtures.steady());
             String id = speaker.start().toCompletableFuture().get(10, TimeUnit.SECONDS).value();
@@ -97,8 +101,20 @@ class AdminIT {
             events.await(LecternEvent.Reconnected.class, WAIT);
 
             assertThat(post(admin, "/faults/refuse?status=418").statusCode()).isEqualTo(400);
-            assertThat(http.send(HttpRequest.newBuilder(admin.resolve("/faults/drop")).GET().build(),
+            assertThat(http.send(HttpRequest.newBuilder(admin.resolve("/faults/drop")).header("Authorization", "Bearer " + token).GET().build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+            // hardened: no token, a wrong token, a web page's request, an unbounded size
+            assertThat(http.send(HttpRequest.newBuilder(admin.resolve("/faults/restart")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+            assertThat(http.send(HttpRequest.newBuilder(admin.resolve("/faults/restart")).header("Authorization", "Bearer nope")
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+            assertThat(http.send(HttpRequest.newBuilder(admin.resolve("/faults/restart")).header("Authorization", "Bearer " + token)
+                    .header("Origin", "http://evil.example").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+            HttpResponse<String> huge = post(admin, "/faults/oversized?bytes=2000000000");
+            assertThat(huge.statusCode()).isEqualTo(400);
+            assertThat(huge.body()).contains("bytes must be between 1 and 1048576");
+            assertThat(gateway.liveConnections()).as("nothing was restarted or sent by the refused requests").isPositive();
             System.out.printf("ADMIN malformed frame rejected (%d), unknown-type and 40 KB frames ignored (%d), every chunk from the first played on, in order, through "
                             + "30%% duplication, 30%% reordering and 300 ms delay (%d duplicates discarded), 429 refusal waited %d ms%n",
                     listener.counters().rejectedFrames(), listener.counters().ignoredFrames(), duplicates, afterRefusal.delay().toMillis());
