@@ -10,7 +10,6 @@ import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
-import org.eclipse.jetty.util.thread.ShutdownThread;
 import org.eclipse.jetty.websocket.core.Configuration;
 import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
 import org.slf4j.Logger;
@@ -72,7 +71,6 @@ final class JettyClients {
         }
         if (stopping != null) {
             try {
-                ShutdownThread.deregister(stopping.core());
                 stopping.core().stop(); // and its HTTP client: closes what is still open, joins the threads
             } catch (Exception e) {
                 log.warn("Jetty WebSocket client did not stop cleanly: {}", e.toString());
@@ -133,7 +131,9 @@ final class JettyClients {
             }
             throw new IllegalStateException("could not start the Jetty WebSocket client: " + Failures.rootMessage(e), e);
         }
-        ShutdownThread.register(core);
+        // Not registered with Jetty's shutdown hook: at Ctrl-C it stopped the client before the host's own hook
+        // had written a speaker's endSession, and the listeners learnt of the end only from the speaker's
+        // grace. Its threads are daemons; the last transport to close stops it.
         return new Client(core, configuration);
     }
 }
