@@ -110,7 +110,13 @@ final class ListenCommand extends RunnerCommand implements Callable<Integer> {
                 throw new IllegalStateException("could not join session " + config.sessionId().value() + ": " + explain(e), e);
             }
             if (sink instanceof dev.lectern.app.wiring.DeferredWavSink wav) {
-                wav.open(); // joined: now the file is made
+                try {
+                    wav.open(); // joined: now the file is made
+                } catch (dev.lectern.port.AudioSinkException e) {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                    listener.close();
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
             }
             terminal.println("joined " + joined.sessionId().value() + " in " + joined.targetLanguage().value()
                     + (joined.sourceLanguage() == null ? "" : " (spoken in " + joined.sourceLanguage().value() + ")"));

@@ -84,4 +84,25 @@ class RunnerCommandEdgeTest {
         assertThat(device.exit()).isEqualTo(2);
         assertThat(device.err()).contains("--device picks a playback device");
     }
+
+    @Test
+    void listenToAFileThatCannotBeWrittenExitsOneNamingItAndTheCause() throws Exception {
+        try (dev.lectern.gateway.LocalGateway gateway = dev.lectern.gateway.LocalGateway.builder()
+                .settings(dev.lectern.gateway.GatewaySettings.builder().port(0).build()).build()) {
+            String endpoint = gateway.start().toString();
+            dev.lectern.client.SpeakerClient speaker = dev.lectern.client.SpeakerClient.builder(
+                            dev.lectern.client.SpeakerConfig.builder().sourceLanguage("en").build())
+                    .transport(dev.lectern.jetty.JettyTransport.builder(java.net.URI.create(endpoint)).build())
+                    .tokenProvider(dev.lectern.testing.FixedTokenProvider.of("alice")).build();
+            String id = speaker.start().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS).value();
+            try {
+                // /dev/full: every write fails with "No space left on device", as a full disk does
+                Run run = Run.of(Main.commandLine(SpeakAndListenIT.listen()), "--endpoint", endpoint, "--session", id,
+                        "--language", "es", "--output", "/dev/full", "--overwrite");
+                oneSentence(run, "/dev/full", "cannot write");
+            } finally {
+                speaker.close();
+            }
+        }
+    }
 }

@@ -6,7 +6,8 @@ import java.time.Duration;
 
 /**
  * Plays a listener's audio. Chunks arrive in order, each once. {@link #play} must not block: an
- * implementation queues the chunk and paces playback itself.
+ * implementation queues the chunk and paces playback (or writes) on a thread of its own. One that can no
+ * longer play throws {@link AudioSinkException}, and the client ends with {@code SINK_FAILED}.
  */
 public interface AudioSink extends AutoCloseable {
 

@@ -5,7 +5,7 @@ import dev.lectern.domain.SequenceNumber;
 import dev.lectern.javasound.WavFileSink;
 import dev.lectern.port.AudioSink;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.lectern.port.AudioSinkException;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -26,7 +26,7 @@ public final class DeferredWavSink implements AudioSink {
         return file;
     }
 
-    /** Creates the file now (the listener joined). Idempotent. */
+    /** Creates the file now (the listener joined). Idempotent. @throws AudioSinkException if it cannot be written */
     public synchronized void open() {
         sink();
     }
@@ -36,7 +36,7 @@ public final class DeferredWavSink implements AudioSink {
             try {
                 sink = WavFileSink.create(file);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+                throw new AudioSinkException("cannot write " + file + ": " + e.getMessage(), e);
             }
         }
         return sink;

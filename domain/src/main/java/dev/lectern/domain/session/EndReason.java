@@ -9,5 +9,7 @@ public enum EndReason {
     /** The retry budget ran out. */
     RETRIES_EXHAUSTED,
     /** A failure that retrying cannot fix (bad parameters, unknown session, forbidden, bad credentials). */
-    PERMANENT_ERROR
+    PERMANENT_ERROR,
+    /** The listener's audio sink could no longer play (a full disk, a file that cannot be written, a device gone). */
+    SINK_FAILED
 }

@@ -117,6 +117,9 @@ public sealed interface Input {
         }
     }
 
+    /** The audio sink can no longer play; {@code reason} names what failed and why. */
+    record SinkFailed(String reason) implements Input {}
+
     /** The token provider failed; {@code permanent} when retrying cannot help (bad credentials). */
     record TokenFailed(LecternError error) implements Input {
         public TokenFailed {

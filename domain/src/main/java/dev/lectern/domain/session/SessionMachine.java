@@ -147,6 +147,9 @@ public final class SessionMachine {
             if (input instanceof Input.End end) {
                 return userEnd(state, end);
             }
+            if (input instanceof Input.SinkFailed failed) {
+                return sinkFailed(state, failed);
+            }
             if (input instanceof Input.SegmentReady ready) {
                 return segmentsMoved(state, state.context().segments().ready(ready.sequence(), ready.audio()));
             }
@@ -232,6 +235,21 @@ public final class SessionMachine {
                 emit(new Effect.Abort(c.connection()));
             }
             return end(ctx, EndReason.SESSION_ENDED);
+        }
+
+        /** The listener cannot play any more: it leaves, and says why, rather than fail every chunk that follows. */
+        private SessionState sinkFailed(SessionState state, Input.SinkFailed failed) {
+            Context ctx = state.context();
+            notify(new LecternEvent.Error(new LecternError("SINK_FAILED", failed.reason(), 0, null, true)));
+            Link link = current(state);
+            if (link != null) {
+                emit(new Effect.Close(link.id(), CLOSE_NORMAL, "Listener disconnected"));
+            }
+            abortCandidate(candidate(state));
+            if (state instanceof Connecting c && c.connection() != null) {
+                emit(new Effect.Abort(c.connection()));
+            }
+            return end(ctx, EndReason.SINK_FAILED);
         }
 
         /** After {@code sessionEnded}: segments still count; the end comes when the wait is over and the queue is empty. */

@@ -59,6 +59,8 @@ public final class SessionEngine implements AutoCloseable {
     private final AudioSink sink;
     /** Length of the last chunk played: a reported gap of n chunks is about n of these. */
     private long lastChunkMillis = 100;
+    /** The sink threw AudioSinkException: the client is ending, and the sink gets nothing more. */
+    private boolean sinkFailed;
     private final Scheduler scheduler;
     private final boolean ownsScheduler;
     private final SharedThreads shared;
@@ -236,17 +238,41 @@ public final class SessionEngine implements AutoCloseable {
             Map.entry(Effect.FetchToken.class, (engine, effect) -> engine.fetchToken(((Effect.FetchToken) effect).forceRenew())),
             Map.entry(Effect.CreateSession.class, (engine, effect) -> engine.createSession((Effect.CreateSession) effect)),
             Map.entry(Effect.FetchSegment.class, (engine, effect) -> engine.fetchSegment((Effect.FetchSegment) effect)),
-            Map.entry(Effect.Silence.class, (engine, effect) -> engine.sink.gap(((Effect.Silence) effect).length())),
+            Map.entry(Effect.Silence.class, (engine, effect) -> engine.silence(((Effect.Silence) effect).length())),
             Map.entry(Effect.DeleteSession.class, (engine, effect) -> engine.deleteSession((Effect.DeleteSession) effect)));
 
     private void play(Effect.Play play) {
         lastChunkMillis = Math.max(1, play.audio().duration().toMillis());
-        sink.play(play.sequence(), play.audio());
+        if (sinkFailed) {
+            return;
+        }
+        try {
+            sink.play(play.sequence(), play.audio());
+        } catch (dev.lectern.port.AudioSinkException e) {
+            sinkFailed(e);
+        }
+    }
+
+    private void silence(java.time.Duration length) {
+        if (sinkFailed) {
+            return;
+        }
+        try {
+            sink.gap(length);
+        } catch (dev.lectern.port.AudioSinkException e) {
+            sinkFailed(e);
+        }
+    }
+
+    /** Once: the machine ends the client, and nothing more goes to the sink. Lane-confined. */
+    private void sinkFailed(dev.lectern.port.AudioSinkException e) {
+        sinkFailed = true;
+        submit(new Input.SinkFailed(describe(e)));
     }
 
     private void notify(Effect.Notify notify) {
         if (notify.event() instanceof LecternEvent.AudioGap gap) {
-            sink.gap(Duration.ofMillis(gap.chunks() * lastChunkMillis));
+            silence(Duration.ofMillis(gap.chunks() * lastChunkMillis));
         }
         tap.accept(notify.event());
         events.dispatch(notify.event());
