@@ -30,7 +30,7 @@ final class CognitoErrors {
             t = t.getCause();
         }
         if (t instanceof io.github.resilience4j.circuitbreaker.CallNotPermittedException) {
-            return transientError("COGNITO_UNAVAILABLE", "Cognito is unavailable (recent calls failed); trying again shortly");
+            return transientError("COGNITO_CIRCUIT_OPEN", "Cognito is unavailable (recent calls failed); trying again shortly");
         }
         if (t instanceof NotAuthorizedException || t instanceof InvalidPasswordException) {
             return renewing ? permanent("SESSION_EXPIRED", "Sign-in expired; sign in again")

@@ -78,9 +78,11 @@ public final class CognitoTokenProvider implements TokenProvider, AutoCloseable 
         }
         this.cognito = builder.build();
         // Retry only what may pass (throttling, an internal error, the network); a wrong password is final.
+        // and never while the circuit is open: failing fast is what it is for.
         this.retry = Retry.of("cognito", RetryConfig.custom().maxAttempts(settings.retryAttempts())
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(settings.retryInitialDelay(), 2.0, 0.5))
-                .retryOnException(CognitoTokenProvider::transientFailure).build());
+                .retryOnException(t -> !(t instanceof io.github.resilience4j.circuitbreaker.CallNotPermittedException)
+                        && transientFailure(t)).build());
         // Fail fast while Cognito looks unavailable instead of piling up calls that time out.
         this.breaker = CircuitBreaker.of("cognito", CircuitBreakerConfig.custom().slidingWindowType(
                         CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).slidingWindowSize(4).minimumNumberOfCalls(2)
@@ -152,10 +154,31 @@ public final class CognitoTokenProvider implements TokenProvider, AutoCloseable 
         return t == null ? "unknown" : CognitoErrors.of(t, false).code();
     }
 
-    /** One InitiateAuth call through the circuit breaker and the retry. */
+    /**
+     * One InitiateAuth call: the retry outside, the circuit breaker inside, in Resilience4j's documented
+     * order. The breaker so counts every attempt, opens within one retried call when Cognito is down, and
+     * the retry stops at once when it does; the other way round the breaker saw one outcome per whole
+     * retried call and opened late.
+     */
     private InitiateAuthResponse initiateAuth(java.util.function.Consumer<InitiateAuthRequest.Builder> request) {
-        java.util.function.Supplier<InitiateAuthResponse> call = () -> cognito.initiateAuth(request);
-        return CircuitBreaker.decorateSupplier(breaker, Retry.decorateSupplier(retry, call)).get();
+        RuntimeException[] lastFailure = new RuntimeException[1];
+        java.util.function.Supplier<InitiateAuthResponse> call = () -> {
+            try {
+                return cognito.initiateAuth(request);
+            } catch (RuntimeException e) {
+                lastFailure[0] = e;
+                throw e;
+            }
+        };
+        try {
+            return Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(breaker, call)).get();
+        } catch (io.github.resilience4j.circuitbreaker.CallNotPermittedException open) {
+            // opened by this call's own attempts: say what they met; already open before it: that it fails fast
+            if (lastFailure[0] != null) {
+                throw lastFailure[0];
+            }
+            throw open;
+        }
     }
 
     /** State of the circuit around Cognito (CLOSED, OPEN, HALF_OPEN), for hosts and tests. */

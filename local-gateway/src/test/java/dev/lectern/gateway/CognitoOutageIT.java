@@ -138,11 +138,14 @@ class CognitoOutageIT {
             cognito.stop();
             await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(expiry.plusMillis(200)));
             gateway.faults().drop(GatewayFaults.role(dev.lectern.domain.Role.SPEAKER)); // a reconnect now needs a new token
-            // The first retry is for the drop itself; the next ones say why no connection can be made.
+            // The first retry is for the drop itself; the next say why no connection can be made: Cognito out of
+            // reach, then, the breaker having opened on those attempts, failing fast.
             await().atMost(Duration.ofSeconds(15)).until(() -> speakerEvents.events(LecternEvent.RetryScheduled.class).stream()
-                    .anyMatch(r -> List.of("NETWORK_ERROR", "COGNITO_UNAVAILABLE").contains(r.cause().code())));
+                    .anyMatch(r -> "COGNITO_CIRCUIT_OPEN".equals(r.cause().code())));
             LecternEvent.RetryScheduled why = speakerEvents.events(LecternEvent.RetryScheduled.class).stream()
-                    .filter(r -> List.of("NETWORK_ERROR", "COGNITO_UNAVAILABLE").contains(r.cause().code())).findFirst().orElseThrow();
+                    .filter(r -> "COGNITO_CIRCUIT_OPEN".equals(r.cause().code())).findFirst().orElseThrow();
+            assertThat(speakerEvents.events(LecternEvent.RetryScheduled.class)).extracting(r -> r.cause().code())
+                    .as("Cognito out of reach before the circuit opened").contains("NETWORK_ERROR");
             assertThat(why.cause().permanent()).isFalse();
             cognito.startAgain();
             LecternEvent.Reconnected back = speakerEvents.await(LecternEvent.Reconnected.class, Duration.ofSeconds(30));
