@@ -33,6 +33,11 @@ public final class ListenerClient implements AutoCloseable {
         this.terminated = engine.terminated().minimalCompletionStage(); // the host reads it, never completes it
     }
 
+    /** Audio events not delivered because the host's listener fell behind by more than a thousand events. */
+    public long eventsDropped() {
+        return engine.eventsDropped();
+    }
+
     public static Builder builder(ListenerConfig config) {
         return new Builder(Objects.requireNonNull(config, "config is null"));
     }

@@ -11,11 +11,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delivers events to the host's listener on the host's executor, one at a time and in order whatever
- * the executor's threading, isolating the engine from slow or throwing listeners. Nothing is delivered
- * after {@link LecternEvent.Closed}.
+ * the executor's threading, isolating the engine from slow or throwing listeners. At most
+ * {@link #MAX_QUEUED} events wait for a slow listener: past that, audio events are dropped first (the
+ * newest, or the oldest waiting one to make room for another kind) and counted; the others always wait.
+ * Nothing is delivered after {@link LecternEvent.Closed}.
  */
 final class EventDispatcher {
     private static final Logger log = LoggerFactory.getLogger(EventDispatcher.class);
+    /** Events that may wait for a slow listener: about 100 s of a listener's audio events. */
+    static final int MAX_QUEUED = 1_000;
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
 
     private final Executor executor;
     private final LecternListener listener;
@@ -55,8 +61,34 @@ final class EventDispatcher {
         if (event instanceof LecternEvent.Closed) {
             finalQueued = true;
         }
+        if (queued.get() >= MAX_QUEUED && !makeRoom(event)) {
+            return;
+        }
+        queued.incrementAndGet();
         queue.add(event);
         schedule();
+    }
+
+    /** Over the bound: drop this audio event, or the oldest audio event waiting for another kind. */
+    private boolean makeRoom(LecternEvent event) {
+        if (event instanceof LecternEvent.AudioReceived) {
+            dropped.incrementAndGet();
+            return false;
+        }
+        for (java.util.Iterator<LecternEvent> i = queue.iterator(); i.hasNext(); ) {
+            if (i.next() instanceof LecternEvent.AudioReceived) {
+                i.remove();
+                queued.decrementAndGet();
+                dropped.incrementAndGet();
+                return true;
+            }
+        }
+        return true; // nothing but rarer events waiting: those are never dropped
+    }
+
+    /** Audio events not delivered because the listener fell behind by more than {@link #MAX_QUEUED}. */
+    long dropped() {
+        return dropped.get();
     }
 
     boolean isDeliveringThread() {
@@ -72,6 +104,7 @@ final class EventDispatcher {
                 log.warn("Event executor rejected delivery; {} events not delivered", queue.size(), rejected);
                 if (finalQueued) {
                     queue.clear();
+                    queued.set(0);
                     afterFinal.run();
                 }
             }
@@ -83,9 +116,11 @@ final class EventDispatcher {
         try {
             LecternEvent event;
             while ((event = queue.poll()) != null) {
+                queued.decrementAndGet();
                 deliver(event);
                 if (event instanceof LecternEvent.Closed) {
                     queue.clear();
+                    queued.set(0);
                     afterFinal.run();
                     return;
                 }

@@ -133,6 +133,11 @@ public final class SessionEngine implements AutoCloseable {
         }
     }
 
+    /** Audio events not delivered because the host's listener fell too far behind. */
+    public long eventsDropped() {
+        return events.dropped();
+    }
+
     /** The latest state, from any thread. */
     public SessionState state() {
         return snapshot;
