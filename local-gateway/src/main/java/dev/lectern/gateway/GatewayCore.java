@@ -882,6 +882,9 @@ final class GatewayCore {
         sendNow(conn, json);
     }
 
+    /** How long a connection closed as too slow gets to take its close frame before it is cut. */
+    static final long SLOW_CLOSE_BOUND_MILLIS = 2_000;
+
     private void sendNow(Conn conn, EncodedText json) {
         if (!conn.open || conn.silenced) {
             return;
@@ -897,6 +900,9 @@ final class GatewayCore {
                         settings.maxOutboundBytes());
                 observer.closing(conn.toString(), conn.role, 1013, "Too slow: outbound buffer full");
                 conn.peer.close(1013, "Too slow: outbound buffer full");
+                // The close frame queues behind everything the peer never read, so a peer that reads
+                // nothing would hold its buffers until the idle timeout: cut it after a short bound.
+                later(conn.peer::disconnect, SLOW_CLOSE_BOUND_MILLIS);
             }
             return;
         }

@@ -1,16 +1,27 @@
 package dev.lectern.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.lectern.domain.SessionId;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -166,36 +177,10 @@ class GatewayProtocolIT {
         try (RawPeer speaker = RawPeer.connect(endpoint, "action=createSession&sourceLanguage=en&token=alice")) {
             String id = sessionOf(speaker.await("sessionCreated", WAIT));
             try (RawPeer healthy = RawPeer.connect(endpoint, "action=joinSession&sessionId=" + id + "&targetLanguage=es");
-                 Socket stuck = new Socket()) {
+                 Socket stuck = joinAndStopReading(endpoint, id)) {
                 healthy.await("sessionJoined", WAIT);
-                stuck.setReceiveBufferSize(4096);
-                stuck.connect(new java.net.InetSocketAddress(endpoint.getHost(), endpoint.getPort()));
-                OutputStream out = stuck.getOutputStream();
-                out.write(("GET /?action=joinSession&sessionId=" + id + "&targetLanguage=es HTTP/1.1\r\nHost: localhost\r\n"
-                        + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                        + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                InputStream in = stuck.getInputStream();
-                byte[] head = new byte[12];
-                assertThat(in.readNBytes(head, 0, 12)).isEqualTo(12);
-                assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 101");
-                // ...and from here on the stuck listener reads nothing.
-                // A chunk a millisecond: ten times faster than speech, fast enough to fill the stuck
-                // listener's socket buffers within seconds, slow enough for a healthy reader.
                 int chunks = 3000;
-                java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
-                java.util.concurrent.CountDownLatch allSent = new java.util.concurrent.CountDownLatch(1);
-                java.util.concurrent.ScheduledExecutorService pacer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-                pacer.scheduleWithFixedDelay(() -> {
-                    int i = sent.getAndIncrement();
-                    if (i < chunks) {
-                        speaker.send("{\"action\":\"sendAudio\",\"audioData\":\"" + CHUNK_B64 + "\",\"chunkId\":\"" + i + "\"}");
-                    } else {
-                        allSent.countDown();
-                    }
-                }, 0, 1, TimeUnit.MILLISECONDS);
-                assertThat(allSent.await(60, TimeUnit.SECONDS)).isTrue();
-                pacer.shutdownNow();
+                sendFast(speaker, chunks);
                 for (int i = 0; i < chunks; i++) {
                     healthy.await("\"sequenceNumber\":" + i + ",", Duration.ofSeconds(20));
                 }
@@ -203,6 +188,61 @@ class GatewayProtocolIT {
                 assertThat(closedByGateway).as("the stuck listener, and nobody else, closed 1013")
                         .containsExactly("listener 1013 Too slow: outbound buffer full");
             }
+        }
+    }
+
+    /** Opens a listener with a small receive window, upgrades it, and from then on reads nothing. */
+    static Socket joinAndStopReading(URI endpoint, String id) throws IOException {
+        Socket stuck = new Socket();
+        stuck.setReceiveBufferSize(4096);
+        stuck.connect(new InetSocketAddress(endpoint.getHost(), endpoint.getPort()));
+        OutputStream out = stuck.getOutputStream();
+        out.write(("GET /?action=joinSession&sessionId=" + id + "&targetLanguage=es HTTP/1.1\r\nHost: localhost\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = stuck.getInputStream();
+        byte[] head = new byte[12];
+        assertThat(in.readNBytes(head, 0, 12)).isEqualTo(12);
+        assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 101");
+        return stuck;
+    }
+
+    /**
+     * A chunk a millisecond: ten times faster than speech, fast enough to fill a stalled listener's socket
+     * buffers within seconds, slow enough for a healthy reader.
+     */
+    static void sendFast(RawPeer speaker, int chunks) throws InterruptedException {
+        AtomicInteger sent = new AtomicInteger();
+        CountDownLatch allSent = new CountDownLatch(1);
+        ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            pacer.scheduleWithFixedDelay(() -> {
+                int i = sent.getAndIncrement();
+                if (i < chunks) {
+                    speaker.send("{\"action\":\"sendAudio\",\"audioData\":\"" + CHUNK_B64 + "\",\"chunkId\":\"" + i + "\"}");
+                } else {
+                    allSent.countDown();
+                }
+            }, 0, 1, TimeUnit.MILLISECONDS);
+            assertThat(allSent.await(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            pacer.shutdownNow();
+        }
+    }
+
+    /** Reads until the peer's end is gone: true at end-of-stream or a reset, false if it stays open and silent. */
+    static boolean drainsToEnd(InputStream in) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        try {
+            while (in.read(buf) >= 0) {
+                // what was queued before the cut is discarded
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (SocketException e) {
+            return true;
         }
     }
 }
