@@ -27,6 +27,21 @@ public final class WavAudio {
 
     /** Reads all of {@code wav} into chunks of {@code chunkMillis} (the last may be shorter). */
     public static List<AudioChunk> read(InputStream wav, int chunkMillis) throws IOException {
+        try (ChunkReader reader = open(wav, chunkMillis)) {
+            List<AudioChunk> chunks = new ArrayList<>();
+            AudioChunk chunk;
+            while ((chunk = reader.next()) != null) {
+                chunks.add(chunk);
+            }
+            return chunks;
+        }
+    }
+
+    /**
+     * Opens {@code wav} to be read a chunk of {@code chunkMillis} at a time, so a file of any length is read
+     * in constant memory. The header is read (and the format checked) now; the reader closes {@code wav}.
+     */
+    public static ChunkReader open(InputStream wav, int chunkMillis) throws IOException {
         if (chunkMillis <= 0 || chunkMillis > 500) {
             throw new IllegalArgumentException("chunkMillis must be between 1 and 500, was: " + chunkMillis);
         }
@@ -34,23 +49,44 @@ public final class WavAudio {
         try {
             source = AudioSystem.getAudioInputStream(wav.markSupported() ? wav : new java.io.BufferedInputStream(wav));
         } catch (UnsupportedAudioFileException e) {
+            wav.close();
             throw new IOException("not a WAV file Java Sound can read: " + e.getMessage(), e);
         }
-        try (AudioInputStream pcm = toLecternPcm(source)) {
-            int chunkBytes = AudioChunk.BYTES_PER_SECOND / 1000 * chunkMillis;
-            List<AudioChunk> chunks = new ArrayList<>();
-            byte[] buffer = new byte[chunkBytes];
-            int filled;
-            while ((filled = pcm.readNBytes(buffer, 0, chunkBytes)) > 0) {
+        try {
+            return new ChunkReader(toLecternPcm(source), AudioChunk.BYTES_PER_SECOND / 1000 * chunkMillis);
+        } catch (IOException e) {
+            source.close();
+            throw e;
+        }
+    }
+
+    /** WAV audio read a chunk at a time, in Lectern's format. Not thread-safe. */
+    public static final class ChunkReader implements java.io.Closeable {
+        private final AudioInputStream pcm;
+        private final byte[] buffer;
+        private boolean ended;
+
+        private ChunkReader(AudioInputStream pcm, int chunkBytes) {
+            this.pcm = pcm;
+            this.buffer = new byte[chunkBytes];
+        }
+
+        /** The next chunk (the last may be shorter), or null at the end of the audio. */
+        public AudioChunk next() throws IOException {
+            while (!ended) {
+                int filled = pcm.readNBytes(buffer, 0, buffer.length);
+                ended = filled < buffer.length;
                 int even = filled - (filled % 2);
                 if (even > 0) {
-                    chunks.add(AudioChunk.of(even == chunkBytes ? buffer : Arrays.copyOf(buffer, even)));
-                }
-                if (filled < chunkBytes) {
-                    break;
+                    return AudioChunk.of(even == buffer.length ? buffer : Arrays.copyOf(buffer, even));
                 }
             }
-            return chunks;
+            return null;
+        }
+
+        @Override
+        public void close() throws IOException {
+            pcm.close();
         }
     }
 

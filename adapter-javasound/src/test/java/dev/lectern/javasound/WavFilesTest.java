@@ -100,4 +100,44 @@ class WavFilesTest {
         assertThatThrownBy(() -> WavFileSource.open(dir.resolve("missing.wav"), false)).isInstanceOf(IOException.class)
                 .hasMessageContaining("missing.wav");
     }
+
+    @Test
+    void aLongRecordingIsReadAsItIsSentNotHeldInMemory() throws Exception {
+        // Ten minutes of audio: 19.2 MB of PCM, written a chunk at a time.
+        Path file = dir.resolve("lecture.wav");
+        int chunks = 6_000;
+        int dataBytes = chunks * AudioChunk.BYTES_PER_100_MS;
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(44).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        header.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(36 + dataBytes)
+                .put("WAVEfmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1)
+                .putShort((short) 1).putInt(AudioChunk.SAMPLE_RATE).putInt(AudioChunk.BYTES_PER_SECOND).putShort((short) 2)
+                .putShort((short) 16).put("data".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(dataBytes);
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file))) {
+            out.write(header.array());
+            AudioChunk tone = WavAudioTest.tone(100, 0);
+            for (int i = 0; i < chunks; i++) {
+                out.write(tone.pcm());
+            }
+        }
+        Path second = dir.resolve("second.wav");
+        Files.write(second, WavAudio.write(List.of(WavAudioTest.tone(100, 0), WavAudioTest.tone(100, 1600))));
+        WavFileSource.open(second, false).stop(); // Java Sound's providers loaded, once per JVM
+        long forASecond = allocatedOpening(second);
+        long forTenMinutes = allocatedOpening(file);
+        System.out.printf("WAV OPEN allocates %d bytes for 0.2 s of audio, %d bytes for 600 s (%d bytes of PCM)%n",
+                forASecond, forTenMinutes, dataBytes);
+        assertThat(forTenMinutes - forASecond).as("what ten minutes cost more than a fifth of a second, in bytes")
+                .isLessThan(256 * 1024);
+        assertThat(readBack(file)).as("the file itself is whole").hasSize(chunks);
+    }
+
+    /** Bytes this thread allocates opening {@code file} as a source (the header and first chunk read). */
+    static long allocatedOpening(Path file) throws IOException {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        WavFileSource source = WavFileSource.open(file, false);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        source.stop();
+        return allocated;
+    }
 }

@@ -97,7 +97,7 @@ class MetricsIT {
             assertThat(registry.get(LecternMeters.RECONNECTS).tags("role", "listener").counter().count()).isEqualTo(1);
             assertThat(registry.get(LecternMeters.RECONNECT_DURATION).tags("role", "listener").timer().count()).isEqualTo(1);
             assertThat(registry.get(LecternMeters.RECONNECT_DURATION).tags("role", "listener").timer().totalTime(TimeUnit.MILLISECONDS))
-                    .isBetween(500.0, 5_000.0);
+                    .as("the first retry waits at least the backoff's half-second floor").isGreaterThanOrEqualTo(500.0);
             assertThat(registry.get(LecternMeters.STATE).tags("role", "listener", "state", "active").gauge().value()).isEqualTo(1);
             assertThat(registry.get(LecternMeters.STATE).tags("role", "listener", "state", "ended").gauge().value()).isZero();
             assertThat(registry.get(LecternMeters.SEND_QUEUE).tags("role", "speaker").gauge().value()).isZero();
@@ -105,7 +105,8 @@ class MetricsIT {
             Timer latency = registry.get(LecternMeters.AUDIO_LATENCY).tags("role", "listener").timer();
             assertThat(latency.count()).as("chunks played as they arrived carry the speaker's send time").isPositive()
                     .isLessThanOrEqualTo(l.played());
-            assertThat(latency.max(TimeUnit.MILLISECONDS)).as("loopback, one machine: well under a second").isLessThan(1_000);
+            assertThat(latency.max(TimeUnit.MILLISECONDS)).as("a chunk played is never older than the listener's 5 s buffer")
+                    .isLessThan(dev.lectern.domain.session.SessionSettings.DEFAULT_JITTER_BUFFER_CAPACITY.toMillis());
             System.out.printf("METRICS speaker captured %d sent %d refreshes %d; listener played %d gap chunks %d duplicates %d refreshes %d "
                             + "reconnects 1 (%.0f ms), refresh mean %.1f ms, audio gap around refresh max %.1f ms; latency mean %.1f ms over %d chunks; %d meters%n",
                     s.captured(), s.sent(), speakerRefreshes, l.played(), l.gapChunks(), l.duplicates(), listenerRefreshes,

@@ -173,6 +173,9 @@ final class SpeakCommand extends RunnerCommand implements Callable<Integer> {
             if (fileDone.isDone() && !speaker.terminated().toCompletableFuture().isDone()) {
                 speaker.end("End of " + input);
             }
+            if (source instanceof WavFileSource wav && wav.failure().isPresent()) {
+                spec.commandLine().getErr().println("lectern speak: stopped reading " + wav.failure().get().getMessage());
+            }
             EndReason reason = speaker.terminated().toCompletableFuture().get();
             source.close();
             controls.interrupt();

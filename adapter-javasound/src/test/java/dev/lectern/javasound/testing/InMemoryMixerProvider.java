@@ -195,6 +195,7 @@ public final class InMemoryMixerProvider extends MixerProvider {
         private final List<Long> writeSizes = new ArrayList<>();
         private volatile boolean open;
         private volatile boolean running;
+        private volatile boolean stalled;
         private int bufferSize;
         private long startedNanos;
         private long framesDone; // captured and read, or written
@@ -205,6 +206,11 @@ public final class InMemoryMixerProvider extends MixerProvider {
             this.format = format;
             this.capture = capture;
             this.signal = signal;
+        }
+
+        /** Stalls (true) or frees (false) the device: while stalled, a write takes nothing, as a hung driver. */
+        public void stall(boolean value) {
+            stalled = value;
         }
 
         /** Everything written to these speakers, in the line's format. */
@@ -269,7 +275,7 @@ public final class InMemoryMixerProvider extends MixerProvider {
             int done = 0;
             while (done < frames && open) {
                 long room = maxFramesAhead - (framesDone - framesByNow());
-                if (!running || room <= 0) {
+                if (!running || stalled || room <= 0) {
                     LockSupport.parkNanos(1_000_000); // the device plays at its own pace
                     continue;
                 }
