@@ -38,13 +38,18 @@ class GatewayProtocolIT {
     final java.util.List<String> closedByGateway = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     URI start(GatewaySettings.Builder settings) throws Exception {
-        gateway = LocalGateway.builder().settings(settings.build()).observer(new GatewayObserver() {
+        gateway = recordingCloses(settings, closedByGateway);
+        return gateway.start();
+    }
+
+    /** A gateway that adds to {@code closed} each connection it closes on its own initiative: "role code reason". */
+    static LocalGateway recordingCloses(GatewaySettings.Builder settings, java.util.List<String> closed) {
+        return LocalGateway.builder().settings(settings.build()).observer(new GatewayObserver() {
             @Override
             public void closing(String connection, dev.lectern.domain.Role role, int code, String reason) {
-                closedByGateway.add(role.wireName() + " " + code + " " + reason);
+                closed.add(role.wireName() + " " + code + " " + reason);
             }
         }).build();
-        return gateway.start();
     }
 
     @AfterEach

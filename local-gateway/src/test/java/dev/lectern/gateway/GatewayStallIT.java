@@ -3,7 +3,6 @@ package dev.lectern.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.lectern.domain.Role;
 import dev.lectern.domain.SessionId;
 import java.net.Socket;
 import java.net.URI;
@@ -26,12 +25,7 @@ class GatewayStallIT {
     final List<String> closedByGateway = new CopyOnWriteArrayList<>();
 
     URI start(GatewaySettings.Builder settings) throws Exception {
-        gateway = LocalGateway.builder().settings(settings.build()).observer(new GatewayObserver() {
-            @Override
-            public void closing(String connection, Role role, int code, String reason) {
-                closedByGateway.add(role.wireName() + " " + code + " " + reason);
-            }
-        }).build();
+        gateway = GatewayProtocolIT.recordingCloses(settings, closedByGateway);
         return gateway.start();
     }
 
