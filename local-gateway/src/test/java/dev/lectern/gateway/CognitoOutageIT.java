@@ -11,6 +11,8 @@ import dev.lectern.cognito.CognitoSettings;
 import dev.lectern.cognito.CognitoTokenProvider;
 import dev.lectern.domain.AudioChunk;
 import dev.lectern.domain.event.LecternEvent;
+import dev.lectern.domain.retry.BackoffPolicy;
+import dev.lectern.domain.session.SessionSettings;
 import dev.lectern.jetty.JettyTransport;
 import dev.lectern.testing.RecordingListener;
 import java.net.URI;
@@ -126,7 +128,11 @@ class CognitoOutageIT {
              LocalGateway gateway = gateway(client, Duration.ofSeconds(100), Duration.ofSeconds(120));
              JettyTransport transport = JettyTransport.builder(gateway.start()).build()) {
             RecordingListener speakerEvents = new RecordingListener();
-            SpeakerClient speaker = SpeakerClient.builder(SpeakerConfig.builder().sourceLanguage("en").settings(Fixtures.steady()).build())
+            // Reconnect attempts 300 ms apart, no jitter: the attempt after the one whose Cognito calls open the
+            // circuit comes well within the circuit's 1 s open time, so it is refused fast, every run.
+            SessionSettings steadyRetries = Fixtures.steady().toBuilder().reconnectBackoff(new BackoffPolicy(Duration.ofMillis(300), 1.0,
+                    Duration.ofMillis(300), BackoffPolicy.Jitter.NONE, 0)).build();
+            SpeakerClient speaker = SpeakerClient.builder(SpeakerConfig.builder().sourceLanguage("en").settings(steadyRetries).build())
                     .transport(transport).tokenProvider(tokens).listener(speakerEvents).build();
             String id = speaker.start().toCompletableFuture().get(15, TimeUnit.SECONDS).value();
             Instant expiry = tokens.expiresAt();
