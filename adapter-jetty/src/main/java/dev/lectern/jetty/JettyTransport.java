@@ -174,9 +174,9 @@ public final class JettyTransport implements Transport, AutoCloseable {
             if (s == null || !s.isOutputOpen()) {
                 return CompletableFuture.failedFuture(new IllegalStateException(id + " is not open"));
             }
-            String json = WireCodec.encode(message);
-            int size = WireCodec.utf8Length(json);
-            if (size > WireCodec.MAX_FRAME_BYTES) {
+            String json = ClientFrameWriter.write(message);
+            int size = ClientFrameWriter.utf8Length(json);
+            if (size > ClientFrameWriter.MAX_FRAME_BYTES) {
                 return CompletableFuture.failedFuture(new MessageTooLargeException(message.action(), size));
             }
             CompletableFuture<Void> sent = new CompletableFuture<>();
@@ -365,12 +365,12 @@ public final class JettyTransport implements Transport, AutoCloseable {
             ServerMessage message;
             try {
                 if (text) {
-                    message = WireCodec.decodeServer(bytes, offset, length);
+                    message = ServerFrameReader.read(bytes, offset, length);
                 } else {
-                    message = WireCodec.decodeBinary(offset == 0 && length == bytes.length ? bytes
+                    message = ServerFrameReader.readBinary(offset == 0 && length == bytes.length ? bytes
                             : java.util.Arrays.copyOfRange(bytes, offset, offset + length));
                 }
-            } catch (WireCodec.MalformedFrameException e) {
+            } catch (MalformedFrameException e) {
                 listener.onMalformed(id, e.getMessage());
                 return;
             } catch (RuntimeException e) {
@@ -417,7 +417,7 @@ public final class JettyTransport implements Transport, AutoCloseable {
         private static final long serialVersionUID = 1L;
 
         public MessageTooLargeException(String action, int bytes) {
-            super(action + " message of " + bytes + " bytes exceeds the " + WireCodec.MAX_FRAME_BYTES + "-byte frame limit; not sent");
+            super(action + " message of " + bytes + " bytes exceeds the " + ClientFrameWriter.MAX_FRAME_BYTES + "-byte frame limit; not sent");
         }
     }
 

@@ -6,7 +6,10 @@ import dev.lectern.domain.SequenceNumber;
 import dev.lectern.domain.SessionId;
 import dev.lectern.domain.message.ClientMessage;
 import dev.lectern.domain.message.ServerMessage;
-import dev.lectern.jetty.WireCodec;
+import dev.lectern.gateway.ServerFrameWriter;
+import dev.lectern.jetty.ClientFrameWriter;
+import dev.lectern.jetty.MalformedFrameException;
+import dev.lectern.jetty.ServerFrameReader;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -47,7 +50,7 @@ public class CodecBenchmark {
         chunk = AudioChunk.of(pcm);
         audio = new ServerMessage.AudioData(SessionId.of("golden-eagle-427"), LanguageCode.of("es"), chunk, SequenceNumber.of(4_242),
                 1_767_225_600_000L);
-        frame = WireCodec.encode(audio);
+        frame = ServerFrameWriter.write(audio);
         frameUtf8 = frame.getBytes(StandardCharsets.UTF_8);
         send = new ClientMessage.SendAudio(SessionId.of("golden-eagle-427"), chunk, 1_767_225_600_000L, 4_242L);
         try {
@@ -63,8 +66,8 @@ public class CodecBenchmark {
 
     /** What a listener does with every audio frame: from the frame's UTF-8 bytes to a chunk. */
     @Benchmark
-    public ServerMessage decodeAudioFrame() throws WireCodec.MalformedFrameException {
-        return WireCodec.decodeServer(frameUtf8, 0, frameUtf8.length);
+    public ServerMessage decodeAudioFrame() throws MalformedFrameException {
+        return ServerFrameReader.read(frameUtf8, 0, frameUtf8.length);
     }
 
     /**
@@ -118,19 +121,19 @@ public class CodecBenchmark {
 
     /** The general path (a JSON tree), for every other frame, and for audio frames before the fast path. */
     @Benchmark
-    public ServerMessage decodeAudioFrameAsTree() throws WireCodec.MalformedFrameException {
-        return WireCodec.decodeServer(frame);
+    public ServerMessage decodeAudioFrameAsTree() throws MalformedFrameException {
+        return ServerFrameReader.read(frame);
     }
 
     /** What the gateway does once per chunk and language. */
     @Benchmark
     public String encodeAudioFrame() {
-        return WireCodec.encode(audio);
+        return ServerFrameWriter.write(audio);
     }
 
     /** What a speaker does with every captured chunk. */
     @Benchmark
     public String encodeSendAudio() {
-        return WireCodec.encode(send);
+        return ClientFrameWriter.write(send);
     }
 }

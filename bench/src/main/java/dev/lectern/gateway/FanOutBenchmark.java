@@ -3,7 +3,7 @@ package dev.lectern.gateway;
 import dev.lectern.domain.AudioChunk;
 import dev.lectern.domain.SessionId;
 import dev.lectern.domain.message.ClientMessage;
-import dev.lectern.jetty.WireCodec;
+import dev.lectern.jetty.ClientFrameWriter;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
@@ -80,7 +80,7 @@ public class FanOutBenchmark {
                     codes[i % languages]), null, "10.0.0." + (i % 250), new CountingPeer());
             core.opened(l);
         }
-        chunkFrame = WireCodec.encode(new ClientMessage.SendAudio(id, AudioChunk.silence(100), 1L, 1L));
+        chunkFrame = ClientFrameWriter.write(new ClientMessage.SendAudio(id, AudioChunk.silence(100), 1L, 1L));
     }
 
     @TearDown(Level.Trial)

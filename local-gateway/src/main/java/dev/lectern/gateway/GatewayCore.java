@@ -1,5 +1,6 @@
 package dev.lectern.gateway;
 
+import dev.lectern.jetty.MalformedFrameException;
 import dev.lectern.domain.AudioChunk;
 import dev.lectern.domain.LanguageCode;
 import dev.lectern.domain.QualityTier;
@@ -10,7 +11,6 @@ import dev.lectern.domain.message.BroadcastState;
 import dev.lectern.domain.message.ClientMessage;
 import dev.lectern.domain.message.ServerMessage;
 import dev.lectern.domain.message.ServerMessage.BroadcastChanged.Kind;
-import dev.lectern.jetty.WireCodec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -387,7 +387,7 @@ final class GatewayCore {
         live.add(conn);
         synchronized (conn.session) {
             if (conn.first != null) { // the deployed service sends none (protocol section 11.2)
-                conn.peer.sendText(new EncodedText(WireCodec.encode(conn.first)), failure -> {});
+                conn.peer.sendText(new EncodedText(ServerFrameWriter.write(conn.first)), failure -> {});
             }
             conn.open = true;
         }
@@ -415,8 +415,8 @@ final class GatewayCore {
         conn.lastFrameAt = now;
         ClientMessage message;
         try {
-            message = WireCodec.decodeClient(text);
-        } catch (WireCodec.MalformedFrameException e) {
+            message = ClientFrameReader.read(text);
+        } catch (MalformedFrameException e) {
             if (deployed) {
                 undelivered.incrementAndGet(); // its $default route answers with a body API Gateway never delivers
                 return;
@@ -452,7 +452,7 @@ final class GatewayCore {
     private void heartbeat(Conn conn, long now) {
         conn.lastHeartbeatAt = now;
         if (!withholdHeartbeatAcks) {
-            send(conn, WireCodec.encode(new ServerMessage.HeartbeatAck(now, now)));
+            send(conn, ServerFrameWriter.write(new ServerMessage.HeartbeatAck(now, now)));
         }
         long age = now - conn.connectedAt;
         if (age >= settings.refreshAfter().toMillis()) {
@@ -492,13 +492,13 @@ final class GatewayCore {
         long age = now - conn.connectedAt;
         long refreshAt = settings.refreshAfter().toMillis();
         if (age >= refreshAt && age < refreshAt + settings.refreshWindow().toMillis()) {
-            send(conn, WireCodec.encode(new ServerMessage.ConnectionRefreshRequired(conn.session.id, conn.role.wireName(),
+            send(conn, ServerFrameWriter.write(new ServerMessage.ConnectionRefreshRequired(conn.session.id, conn.role.wireName(),
                     conn.role == Role.LISTENER ? conn.language : null, "Connection refresh required", now)));
         } else if (age >= settings.warnAfter().toMillis()) {
             sendWarning(conn, now);
         }
         if (!withholdHeartbeatAcks) {
-            send(conn, WireCodec.encode(new ServerMessage.HeartbeatAck(now, null)));
+            send(conn, ServerFrameWriter.write(new ServerMessage.HeartbeatAck(now, null)));
         }
     }
 
@@ -537,14 +537,14 @@ final class GatewayCore {
                 }
             }, now);
         } else if (message instanceof ClientMessage.GetSessionStatus) {
-            send(conn, WireCodec.encode(status(session, "requested", now)));
+            send(conn, ServerFrameWriter.write(status(session, "requested", now)));
         } else if (message instanceof ClientMessage.PausePlayback) {
-            send(conn, WireCodec.encode(new ServerMessage.PlaybackPaused(session.id, now)));
+            send(conn, ServerFrameWriter.write(new ServerMessage.PlaybackPaused(session.id, now)));
         } else if (message instanceof ClientMessage.ChangeLanguage change) {
             synchronized (session) {
                 conn.language = change.targetLanguage();
                 session.streams.putIfAbsent(change.targetLanguage(), 0L);
-                send(conn, WireCodec.encode(new ServerMessage.LanguageChanged(session.id, change.targetLanguage(), session.source, now)));
+                send(conn, ServerFrameWriter.write(new ServerMessage.LanguageChanged(session.id, change.targetLanguage(), session.source, now)));
             }
         } else if (message instanceof ClientMessage.EndSession end) {
             endSession(session, end.reason() != null ? end.reason() : "Speaker has ended the session");
@@ -571,7 +571,7 @@ final class GatewayCore {
                     if (language.equals(listener.language)) {
                         if (json == null) {
                             AudioChunk translated = translator.translate(session.id, session.source, language, audio);
-                            json = new EncodedText(WireCodec.encode(new ServerMessage.AudioData(session.id, language, translated,
+                            json = new EncodedText(ServerFrameWriter.write(new ServerMessage.AudioData(session.id, language, translated,
                                     SequenceNumber.of(seq), sentAt)));
                         }
                         sendAudio(listener, json);
@@ -620,12 +620,12 @@ final class GatewayCore {
             session.lastStateChange = now;
             BroadcastState state = session.state();
             Double volume = kind == Kind.VOLUME_CHANGED ? session.volume : null;
-            String toListeners = WireCodec.encode(new ServerMessage.BroadcastChanged(kind, session.id,
+            String toListeners = ServerFrameWriter.write(new ServerMessage.BroadcastChanged(kind, session.id,
                     kind == Kind.SPEAKER_STATE_CHANGED ? state : null, null, volume, null, now));
             for (Conn listener : session.listeners) {
                 send(listener, toListeners);
             }
-            send(speaker, WireCodec.encode(new ServerMessage.BroadcastChanged(kind, session.id, state, session.listeners.size(),
+            send(speaker, ServerFrameWriter.write(new ServerMessage.BroadcastChanged(kind, session.id, state, session.listeners.size(),
                     volume, kind == Kind.BROADCAST_RESUMED && pausedFor > 0 ? pausedFor : null, now)));
         }
     }
@@ -690,7 +690,7 @@ final class GatewayCore {
         }
         session.active = false;
         long now = clock.millis();
-        String ended = WireCodec.encode(new ServerMessage.SessionEnded(session.id, text, now));
+        String ended = ServerFrameWriter.write(new ServerMessage.SessionEnded(session.id, text, now));
         for (Conn listener : List.copyOf(session.listeners)) {
             send(listener, ended);
             listener.peer.close(1000, "Session ended");
@@ -723,7 +723,7 @@ final class GatewayCore {
                 c.peer.close(1000, "Session deleted");
             }
         } else {
-            String ended = WireCodec.encode(new ServerMessage.SessionEnded(session.id, "Speaker has ended the session", now));
+            String ended = ServerFrameWriter.write(new ServerMessage.SessionEnded(session.id, "Speaker has ended the session", now));
             for (Conn listener : List.copyOf(session.listeners)) {
                 send(listener, ended);
             }
@@ -806,7 +806,7 @@ final class GatewayCore {
             return;
         }
         conn.refreshSent = true;
-        send(conn, WireCodec.encode(new ServerMessage.ConnectionRefreshRequired(conn.session.id, conn.role.wireName(),
+        send(conn, ServerFrameWriter.write(new ServerMessage.ConnectionRefreshRequired(conn.session.id, conn.role.wireName(),
                 conn.role == Role.LISTENER ? conn.language : null, "Connection refresh required", clock.millis())));
     }
 
@@ -819,7 +819,7 @@ final class GatewayCore {
 
     private void sendWarning(Conn conn, long now) {
         double remaining = (settings.maxConnectionAge().toMillis() - (now - conn.connectedAt)) / 60_000.0;
-        send(conn, WireCodec.encode(new ServerMessage.ConnectionWarning("Connection will be closed soon; refresh it",
+        send(conn, ServerFrameWriter.write(new ServerMessage.ConnectionWarning("Connection will be closed soon; refresh it",
                 remaining, now)));
     }
 
@@ -827,7 +827,7 @@ final class GatewayCore {
         long now = clock.millis();
         for (Conn conn : live) {
             if (now - conn.lastFrameAt > settings.idleTimeout().toMillis()) {
-                send(conn, WireCodec.encode(new ServerMessage.ConnectionTimeout("Connection idle",
+                send(conn, ServerFrameWriter.write(new ServerMessage.ConnectionTimeout("Connection idle",
                         (int) ((now - conn.lastFrameAt) / 1000), now)));
                 close(conn, 1001, "Idle timeout");
             } else if (!deployed && now - conn.lastHeartbeatAt > settings.heartbeatTimeout().toMillis()) {
@@ -910,7 +910,7 @@ final class GatewayCore {
     }
 
     private void error(Conn conn, Integer status, String code, String message, Map<String, Object> details) {
-        send(conn, WireCodec.encode(new ServerMessage.ErrorFrame(code, message, status, null, details, clock.millis())));
+        send(conn, ServerFrameWriter.write(new ServerMessage.ErrorFrame(code, message, status, null, details, clock.millis())));
     }
 
     // ---------------------------------------------------------------------- checks

@@ -2,7 +2,6 @@ package dev.lectern.gateway;
 
 import dev.lectern.domain.SessionId;
 import dev.lectern.jetty.JettyTransport;
-import dev.lectern.jetty.WireCodec;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class LocalGateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalGateway.class);
     /** The service's frame limit: a bigger client frame closes the connection with 1009. */
-    public static final int MAX_FRAME_BYTES = WireCodec.MAX_FRAME_BYTES;
+    public static final int MAX_FRAME_BYTES = dev.lectern.jetty.ClientFrameWriter.MAX_FRAME_BYTES;
 
     private final GatewaySettings settings;
     private final TokenVerifier verifier;
@@ -298,7 +297,7 @@ public final class LocalGateway implements AutoCloseable {
         if (refusal.retryAfterSeconds != null) {
             response.getHeaders().put("Retry-After", Long.toString(refusal.retryAfterSeconds));
         }
-        String json = WireCodec.encode(new dev.lectern.domain.message.ServerMessage.ErrorFrame(refusal.code,
+        String json = ServerFrameWriter.write(new dev.lectern.domain.message.ServerMessage.ErrorFrame(refusal.code,
                 refusal.getMessage(), refusal.status, refusal.retryAfterSeconds, refusal.details, System.currentTimeMillis()));
         response.write(true, ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)), callback);
     }
@@ -327,7 +326,7 @@ public final class LocalGateway implements AutoCloseable {
         @Override
         public void onWebSocketBinary(ByteBuffer payload, org.eclipse.jetty.websocket.api.Callback callback) {
             callback.succeed();
-            sendText(new EncodedText(WireCodec.encode(new dev.lectern.domain.message.ServerMessage.ErrorFrame("INVALID_MESSAGE",
+            sendText(new EncodedText(ServerFrameWriter.write(new dev.lectern.domain.message.ServerMessage.ErrorFrame("INVALID_MESSAGE",
                     "binary frames are not routed; send JSON text", 400, null, null, System.currentTimeMillis()))), f -> {});
         }
 

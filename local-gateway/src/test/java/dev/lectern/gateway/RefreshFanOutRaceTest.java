@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lectern.domain.AudioChunk;
 import dev.lectern.domain.message.ClientMessage;
-import dev.lectern.jetty.WireCodec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -43,7 +42,7 @@ class RefreshFanOutRaceTest {
         GatewayCore.Conn old = core.accept(Map.of("action", "joinSession", "sessionId", sessionId, "targetLanguage", "es"),
                 null, "127.0.0.2", new Recorder());
         core.opened(old);
-        String chunk = WireCodec.encode(new ClientMessage.SendAudio(speaker.session.id, AudioChunk.silence(100), 1L, 1L));
+        String chunk = dev.lectern.jetty.ClientFrameWriter.write(new ClientMessage.SendAudio(speaker.session.id, AudioChunk.silence(100), 1L, 1L));
 
         Thread[] fanOut = new Thread[1];
         Recorder fresh = new Recorder() {

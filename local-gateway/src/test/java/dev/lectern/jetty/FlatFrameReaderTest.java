@@ -3,6 +3,7 @@ package dev.lectern.jetty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lectern.gateway.ServerFrameWriter;
 import dev.lectern.domain.AudioChunk;
 import dev.lectern.domain.LanguageCode;
 import dev.lectern.domain.SequenceNumber;
@@ -33,10 +34,10 @@ class FlatFrameReaderTest {
         new Random(7).nextBytes(pcm);
         ServerMessage.AudioData sent = new ServerMessage.AudioData(ID, LanguageCode.of("es"), AudioChunk.of(pcm), SequenceNumber.of(41),
                 1_764_000_000_000L);
-        byte[] frame = WireCodec.encode(sent).getBytes(StandardCharsets.UTF_8);
+        byte[] frame = ServerFrameWriter.write(sent).getBytes(StandardCharsets.UTF_8);
 
         assertThat(FlatFrameReader.read(frame, 0, frame.length)).as("the one-pass reader takes the gateway's frame").isNotNull();
-        assertThat(WireCodec.decodeServer(frame, 0, frame.length)).isEqualTo(sent);
+        assertThat(ServerFrameReader.read(frame, 0, frame.length)).isEqualTo(sent);
     }
 
     @Test
@@ -46,10 +47,10 @@ class FlatFrameReaderTest {
                 new ServerMessage.SessionJoined(ID, LanguageCode.of("es"), LanguageCode.of("en"), "c-17", 12, "standard",
                         1_764_000_000_000L),
                 new ServerMessage.SessionJoined(ID, LanguageCode.of("de"), null, null, null, null, null))) {
-            byte[] frame = WireCodec.encode(sent).getBytes(StandardCharsets.UTF_8);
+            byte[] frame = ServerFrameWriter.write(sent).getBytes(StandardCharsets.UTF_8);
 
-            assertThat(WireCodec.flatFrame(frame, 0, frame.length)).as("%s read in one pass", sent.type()).isEqualTo(sent);
-            assertThat(WireCodec.decodeServer(frame, 0, frame.length)).isEqualTo(sent);
+            assertThat(ServerFrameReader.flatFrame(frame, 0, frame.length)).as("%s read in one pass", sent.type()).isEqualTo(sent);
+            assertThat(ServerFrameReader.read(frame, 0, frame.length)).isEqualTo(sent);
         }
     }
 
@@ -112,10 +113,10 @@ class FlatFrameReaderTest {
     void audioThatIsNotBase64FailsAsTheTreeFails() {
         byte[] frame = "{\"type\":\"audio\",\"audio\":\"AA!=\"}".getBytes(StandardCharsets.US_ASCII);
 
-        assertThatThrownBy(() -> WireCodec.decodeServer(frame, 0, frame.length))
-                .isInstanceOf(WireCodec.MalformedFrameException.class).hasMessage("INVALID_PARAMETER: audio is not base64");
-        assertThatThrownBy(() -> WireCodec.decodeServer(new String(frame, StandardCharsets.US_ASCII)))
-                .isInstanceOf(WireCodec.MalformedFrameException.class).hasMessage("INVALID_PARAMETER: audio is not base64");
+        assertThatThrownBy(() -> ServerFrameReader.read(frame, 0, frame.length))
+                .isInstanceOf(MalformedFrameException.class).hasMessage("INVALID_PARAMETER: audio is not base64");
+        assertThatThrownBy(() -> ServerFrameReader.read(new String(frame, StandardCharsets.US_ASCII)))
+                .isInstanceOf(MalformedFrameException.class).hasMessage("INVALID_PARAMETER: audio is not base64");
     }
 
     /** A frame built from a seed: the fields in a random order, some of them odd, with random white space. */
@@ -199,16 +200,16 @@ class FlatFrameReaderTest {
      * words the same fault differently when it reads bytes and a String, so the reasons of frames the tree
      * reads are not compared).
      */
-    private static Object outcome(WireCodecCall call, boolean withReason) {
+    private static Object outcome(ReaderCall call, boolean withReason) {
         try {
             return call.decode();
-        } catch (WireCodec.MalformedFrameException e) {
+        } catch (MalformedFrameException e) {
             return withReason ? "malformed: " + e.getMessage() : "malformed";
         }
     }
 
-    interface WireCodecCall {
-        ServerMessage decode() throws WireCodec.MalformedFrameException;
+    interface ReaderCall {
+        ServerMessage decode() throws MalformedFrameException;
     }
 
     @Property(tries = 5_000)
@@ -216,9 +217,9 @@ class FlatFrameReaderTest {
         String text = frame(seed);
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         boolean onePass = FlatFrameReader.read(utf8, 0, utf8.length) != null;
-        assertThat(outcome(() -> WireCodec.decodeServer(utf8, 0, utf8.length), onePass))
+        assertThat(outcome(() -> ServerFrameReader.read(utf8, 0, utf8.length), onePass))
                 .as(text)
-                .isEqualTo(outcome(() -> WireCodec.decodeServer(text), onePass));
+                .isEqualTo(outcome(() -> ServerFrameReader.read(text), onePass));
     }
 
     @Test

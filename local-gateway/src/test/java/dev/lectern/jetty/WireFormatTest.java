@@ -3,6 +3,8 @@ package dev.lectern.jetty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lectern.gateway.ServerFrameWriter;
+import dev.lectern.gateway.ClientFrameReader;
 import dev.lectern.domain.AudioChunk;
 import dev.lectern.domain.LanguageCode;
 import dev.lectern.domain.SequenceNumber;
@@ -18,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class WireCodecTest {
+class WireFormatTest {
     static final SessionId ID = SessionId.of("golden-eagle-427");
     static final LanguageCode EN = LanguageCode.of("en");
     static final LanguageCode ES = LanguageCode.of("es");
@@ -38,29 +40,29 @@ class WireCodecTest {
                 new ClientMessage.ChangeLanguage(ES),
                 new ClientMessage.EndSession("done"));
         for (ClientMessage m : all) {
-            assertThat(WireCodec.decodeClient(WireCodec.encode(m))).as(m.action()).isEqualTo(m);
+            assertThat(ClientFrameReader.read(ClientFrameWriter.write(m))).as(m.action()).isEqualTo(m);
         }
     }
 
     @Test
     void clientMessagesAreWrittenAsTheProtocolSpellsThem() throws Exception {
-        assertThat(WireCodec.encode(new ClientMessage.Heartbeat(1_700_000_000_000L)))
+        assertThat(ClientFrameWriter.write(new ClientMessage.Heartbeat(1_700_000_000_000L)))
                 .isEqualTo("{\"action\":\"heartbeat\",\"timestamp\":1700000000000}");
-        assertThat(WireCodec.encode(new ClientMessage.SpeakerStateChange(true, null, 0.25)))
+        assertThat(ClientFrameWriter.write(new ClientMessage.SpeakerStateChange(true, null, 0.25)))
                 .isEqualTo("{\"action\":\"speakerStateChange\",\"state\":{\"isPaused\":true,\"volume\":0.25}}");
-        assertThat(WireCodec.encode(new ClientMessage.PauseBroadcast())).isEqualTo("{\"action\":\"pauseBroadcast\"}");
+        assertThat(ClientFrameWriter.write(new ClientMessage.PauseBroadcast())).isEqualTo("{\"action\":\"pauseBroadcast\"}");
         String awkward = "said \"bye\"\n\\ \u00e9\u0001 \ud83c\udf99";
-        String json = WireCodec.encode(new ClientMessage.EndSession(awkward));
+        String json = ClientFrameWriter.write(new ClientMessage.EndSession(awkward));
         assertThat(json).startsWith("{\"action\":\"endSession\",\"reason\":\"said \\\"bye\\\"\\n");
-        assertThat(WireCodec.decodeClient(json)).isEqualTo(new ClientMessage.EndSession(awkward));
+        assertThat(ClientFrameReader.read(json)).isEqualTo(new ClientMessage.EndSession(awkward));
     }
 
     @Test
     void sendAudioHasTheProtocolFields() {
-        String json = WireCodec.encode(new ClientMessage.SendAudio(ID, AudioChunk.silence(100), 1_700_000_000_000L, 5));
+        String json = ClientFrameWriter.write(new ClientMessage.SendAudio(ID, AudioChunk.silence(100), 1_700_000_000_000L, 5));
         assertThat(json).contains("\"action\":\"sendAudio\"").contains("\"sessionId\":\"golden-eagle-427\"")
                 .contains("\"chunkId\":\"5\"").contains("\"duration\":0.1").contains("\"timestamp\":1700000000000");
-        assertThat(WireCodec.utf8Length(json)).isLessThan(WireCodec.MAX_FRAME_BYTES);
+        assertThat(ClientFrameWriter.utf8Length(json)).isLessThan(ClientFrameWriter.MAX_FRAME_BYTES);
     }
 
     @Test
@@ -85,7 +87,7 @@ class WireCodecTest {
                 new ServerMessage.ErrorFrame("RATE_LIMIT_EXCEEDED", "slow", 429, 7L, Map.of(), 17L),
                 new ServerMessage.GatewayFault("Forbidden", "abc", "req"));
         for (ServerMessage m : all) {
-            ServerMessage back = WireCodec.decodeServer(WireCodec.encode(m));
+            ServerMessage back = ServerFrameReader.read(ServerFrameWriter.write(m));
             if (m instanceof ServerMessage.ErrorFrame e && e.retryAfterSeconds() != null) {
                 assertThat(back).isInstanceOfSatisfying(ServerMessage.ErrorFrame.class,
                         b -> assertThat(b.retryAfterSeconds()).isEqualTo(e.retryAfterSeconds()));
@@ -103,33 +105,33 @@ class WireCodecTest {
         assertThat(kind("{\"type\":\"speakerResumed\"}")).isEqualTo(Kind.BROADCAST_RESUMED);
         assertThat(kind("{\"type\":\"speakerMuted\"}")).isEqualTo(Kind.BROADCAST_MUTED);
         assertThat(kind("{\"type\":\"speakerUnmuted\"}")).isEqualTo(Kind.BROADCAST_UNMUTED);
-        ServerMessage control = WireCodec.decodeServer("{\"type\":\"broadcastControl\",\"isPaused\":true,\"isMuted\":false,\"volume\":0.3}");
+        ServerMessage control = ServerFrameReader.read("{\"type\":\"broadcastControl\",\"isPaused\":true,\"isMuted\":false,\"volume\":0.3}");
         assertThat(control).isInstanceOfSatisfying(ServerMessage.BroadcastChanged.class, c -> {
             assertThat(c.kind()).isEqualTo(Kind.SPEAKER_STATE_CHANGED);
             assertThat(c.broadcastState().isPaused()).isTrue();
             assertThat(c.broadcastState().volume()).isEqualTo(0.3);
         });
-        ServerMessage withState = WireCodec.decodeServer("{\"type\":\"speakerStateChanged\",\"state\":{\"isPaused\":true}}");
+        ServerMessage withState = ServerFrameReader.read("{\"type\":\"speakerStateChanged\",\"state\":{\"isPaused\":true}}");
         assertThat(((ServerMessage.BroadcastChanged) withState).broadcastState().isPaused()).isTrue();
-        assertThat(WireCodec.decodeServer("{\"type\":\"connectionRefresh\",\"newConnectionUrl\":\"wss://x\",\"expiresIn\":60}"))
+        assertThat(ServerFrameReader.read("{\"type\":\"connectionRefresh\",\"newConnectionUrl\":\"wss://x\",\"expiresIn\":60}"))
                 .isInstanceOf(ServerMessage.ConnectionRefreshRequired.class);
-        assertThat(WireCodec.decodeServer("{\"type\":\"audioQualityWarning\",\"warningType\":\"clipping\",\"message\":\"m\"}"))
+        assertThat(ServerFrameReader.read("{\"type\":\"audioQualityWarning\",\"warningType\":\"clipping\",\"message\":\"m\"}"))
                 .isEqualTo(new ServerMessage.AudioQualityWarning("clipping", "m", Map.of(), null));
-        assertThat(WireCodec.decodeServer("{\"type\":\"sessionEnded\",\"reason\":\"deleted\"}"))
+        assertThat(ServerFrameReader.read("{\"type\":\"sessionEnded\",\"reason\":\"deleted\"}"))
                 .isEqualTo(new ServerMessage.SessionEnded(null, "deleted", null));
-        assertThat(WireCodec.decodeServer("{\"type\":\"listenerJoined\",\"listenerCount\":3}"))
+        assertThat(ServerFrameReader.read("{\"type\":\"listenerJoined\",\"listenerCount\":3}"))
                 .isEqualTo(new ServerMessage.Unknown("listenerJoined"));
     }
 
     @Test
     void audioIsReadFromEveryForm() throws Exception {
         String b64 = Base64.getEncoder().encodeToString(AUDIO.pcm());
-        assertThat(WireCodec.decodeServer("{\"type\":\"audioData\",\"audioData\":\"" + b64 + "\"}"))
+        assertThat(ServerFrameReader.read("{\"type\":\"audioData\",\"audioData\":\"" + b64 + "\"}"))
                 .isEqualTo(new ServerMessage.AudioData(null, null, AUDIO, null, null));
-        assertThat(WireCodec.decodeServer("{\"type\":\"audio\",\"audio\":\"" + b64 + "\",\"sequenceNumber\":4,\"format\":\"pcm\"}"))
+        assertThat(ServerFrameReader.read("{\"type\":\"audio\",\"audio\":\"" + b64 + "\",\"sequenceNumber\":4,\"format\":\"pcm\"}"))
                 .isEqualTo(new ServerMessage.AudioData(null, null, AUDIO, SequenceNumber.of(4), null));
-        assertThat(WireCodec.decodeBinary(AUDIO.pcm())).isEqualTo(new ServerMessage.AudioData(null, null, AUDIO, null, null));
-        assertThat(WireCodec.decodeServer("{\"type\":\"translatedAudio\",\"url\":\"https://s3/x.mp3\",\"duration\":3.0,\"sequenceNumber\":2}"))
+        assertThat(ServerFrameReader.readBinary(AUDIO.pcm())).isEqualTo(new ServerMessage.AudioData(null, null, AUDIO, null, null));
+        assertThat(ServerFrameReader.read("{\"type\":\"translatedAudio\",\"url\":\"https://s3/x.mp3\",\"duration\":3.0,\"sequenceNumber\":2}"))
                 .isInstanceOf(ServerMessage.TranslatedAudio.class);
     }
 
@@ -145,21 +147,21 @@ class WireCodecTest {
                 .containsEntry("detail", "just text");
         assertThat(error("{\"type\":\"error\",\"error\":\"AUDIO_FAILED\",\"message\":\"m\"}").code()).isEqualTo("AUDIO_FAILED");
         assertThat(error("{\"type\":\"error\",\"message\":\"Unauthorized\",\"statusCode\":401}").status()).isEqualTo(401);
-        assertThat(WireCodec.decodeServer("{\"message\":\"Internal server error\",\"connectionId\":\"c\",\"requestId\":\"r\"}"))
+        assertThat(ServerFrameReader.read("{\"message\":\"Internal server error\",\"connectionId\":\"c\",\"requestId\":\"r\"}"))
                 .isEqualTo(new ServerMessage.GatewayFault("Internal server error", "c", "r"));
     }
 
     @Test
     void expiresAtInSecondsIsReadAsMilliseconds() throws Exception {
-        ServerMessage created = WireCodec.decodeServer("{\"type\":\"sessionCreated\",\"sessionId\":\"golden-eagle-427\",\"expiresAt\":1767229200}");
+        ServerMessage created = ServerFrameReader.read("{\"type\":\"sessionCreated\",\"sessionId\":\"golden-eagle-427\",\"expiresAt\":1767229200}");
         assertThat(((ServerMessage.SessionCreated) created).expiresAt()).isEqualTo(1_767_229_200_000L);
     }
 
     @Test
     void unknownFieldsAndTypesAreIgnored() throws Exception {
-        assertThat(WireCodec.decodeServer("{\"type\":\"heartbeatAck\",\"timestamp\":1,\"brandNew\":{\"x\":[1,2]}}"))
+        assertThat(ServerFrameReader.read("{\"type\":\"heartbeatAck\",\"timestamp\":1,\"brandNew\":{\"x\":[1,2]}}"))
                 .isEqualTo(new ServerMessage.HeartbeatAck(1L, null));
-        assertThat(WireCodec.decodeServer("{\"type\":\"somethingNew\"}")).isEqualTo(new ServerMessage.Unknown("somethingNew"));
+        assertThat(ServerFrameReader.read("{\"type\":\"somethingNew\"}")).isEqualTo(new ServerMessage.Unknown("somethingNew"));
     }
 
     @ParameterizedTest
@@ -167,40 +169,39 @@ class WireCodecTest {
             "{\"type\":\"audioData\"}", "{\"type\":\"audioData\",\"audioData\":\"%%%\"}", "{\"type\":\"audioData\",\"audioData\":\"AQ==\"}",
             "{\"type\":\"languageChanged\"}", "{\"type\":\"sessionJoined\",\"sessionId\":\"NOT AN ID\"}", "{\"type\":\"languageChanged\",\"targetLanguage\":\"zz\"}"})
     void malformedServerFramesAreReportedNotThrownAsAnythingElse(String frame) {
-        assertThatThrownBy(() -> WireCodec.decodeServer(frame)).isInstanceOf(WireCodec.MalformedFrameException.class);
+        assertThatThrownBy(() -> ServerFrameReader.read(frame)).isInstanceOf(MalformedFrameException.class);
     }
 
     @Test
     void malformedClientFramesNameTheProtocolCode() {
-        assertThatThrownBy(() -> WireCodec.decodeClient("nope")).hasMessageStartingWith("INVALID_MESSAGE");
-        assertThatThrownBy(() -> WireCodec.decodeClient("{\"x\":1}")).hasMessageStartingWith("MISSING_ACTION");
-        assertThatThrownBy(() -> WireCodec.decodeClient("{\"action\":\"dance\"}")).hasMessageStartingWith("INVALID_ACTION");
-        assertThatThrownBy(() -> WireCodec.decodeClient("{\"action\":\"setVolume\"}")).hasMessageStartingWith("MISSING_PARAMETER");
-        assertThatThrownBy(() -> WireCodec.decodeClient("{\"action\":\"setVolume\",\"volumeLevel\":3}")).hasMessageStartingWith("INVALID_PARAMETER");
-        assertThatThrownBy(() -> WireCodec.decodeClient("{\"action\":\"speakerStateChange\",\"state\":{\"isLoud\":true}}"))
+        assertThatThrownBy(() -> ClientFrameReader.read("nope")).hasMessageStartingWith("INVALID_MESSAGE");
+        assertThatThrownBy(() -> ClientFrameReader.read("{\"x\":1}")).hasMessageStartingWith("MISSING_ACTION");
+        assertThatThrownBy(() -> ClientFrameReader.read("{\"action\":\"dance\"}")).hasMessageStartingWith("INVALID_ACTION");
+        assertThatThrownBy(() -> ClientFrameReader.read("{\"action\":\"setVolume\"}")).hasMessageStartingWith("MISSING_PARAMETER");
+        assertThatThrownBy(() -> ClientFrameReader.read("{\"action\":\"setVolume\",\"volumeLevel\":3}")).hasMessageStartingWith("INVALID_PARAMETER");
+        assertThatThrownBy(() -> ClientFrameReader.read("{\"action\":\"speakerStateChange\",\"state\":{\"isLoud\":true}}"))
                 .hasMessageStartingWith("INVALID_PARAMETER");
-        assertThatThrownBy(() -> WireCodec.decodeClient("{\"action\":\"changeLanguage\",\"targetLanguage\":\"xx\"}"))
+        assertThatThrownBy(() -> ClientFrameReader.read("{\"action\":\"changeLanguage\",\"targetLanguage\":\"xx\"}"))
                 .hasMessageStartingWith("INVALID_PARAMETER");
     }
 
     static Kind kind(String json) throws Exception {
-        return ((ServerMessage.BroadcastChanged) WireCodec.decodeServer(json)).kind();
+        return ((ServerMessage.BroadcastChanged) ServerFrameReader.read(json)).kind();
     }
 
     static ServerMessage.ErrorFrame error(String json) throws Exception {
-        return (ServerMessage.ErrorFrame) WireCodec.decodeServer(json);
+        return (ServerMessage.ErrorFrame) ServerFrameReader.read(json);
     }
 
     /**
      * The frames and messages of a listener's ordinary life (its join's answer, audio, the heartbeat and its
-     * acknowledgement, the session's end) are read and written without Jackson's object mapper, whose
-     * building costs a fresh process 0.1-0.3 s of CPU: the codec runs in a class loader of its own, which
-     * records every class it loads.
+     * acknowledgement, the session's end) are read and written without Jackson's object mapper: the client's
+     * reader and writer run in a class loader of their own, which records every class it loads.
      */
     @Test
     void aListenersFramesAndMessagesNeedNoObjectMapper() throws Exception {
         java.util.Set<String> loaded = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        java.net.URL[] path = java.util.stream.Stream.of(WireCodec.class, AudioChunk.class, com.fasterxml.jackson.core.JsonFactory.class,
+        java.net.URL[] path = java.util.stream.Stream.of(ServerFrameReader.class, AudioChunk.class, com.fasterxml.jackson.core.JsonFactory.class,
                         com.fasterxml.jackson.databind.ObjectMapper.class, Class.forName("com.fasterxml.jackson.annotation.JsonProperty"))
                 .map(c -> c.getProtectionDomain().getCodeSource().getLocation()).distinct().toArray(java.net.URL[]::new);
         try (java.net.URLClassLoader fresh = new java.net.URLClassLoader(path, ClassLoader.getPlatformClassLoader()) {
@@ -210,8 +211,9 @@ class WireCodecTest {
                 return super.findClass(name);
             }
         }) {
-            Class<?> codec = fresh.loadClass(WireCodec.class.getName());
-            java.lang.reflect.Method decode = codec.getMethod("decodeServer", byte[].class, int.class, int.class);
+            Class<?> reader = fresh.loadClass(ServerFrameReader.class.getName());
+            Class<?> writer = fresh.loadClass(ClientFrameWriter.class.getName());
+            java.lang.reflect.Method decode = reader.getMethod("read", byte[].class, int.class, int.class);
             byte[] pcm = new byte[3_200];
             for (ServerMessage frame : List.of(
                     new ServerMessage.SessionJoined(SessionId.of("golden-eagle-427"), LanguageCode.of("es"), LanguageCode.of("en"),
@@ -220,16 +222,16 @@ class WireCodecTest {
                             SequenceNumber.of(1), 2L),
                     new ServerMessage.HeartbeatAck(3L, 4L),
                     new ServerMessage.SessionEnded(SessionId.of("golden-eagle-427"), "Session ended by speaker", 5L))) {
-                byte[] utf8 = WireCodec.encode(frame).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                byte[] utf8 = ServerFrameWriter.write(frame).getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 assertThat(decode.invoke(null, utf8, 0, utf8.length)).as(frame.type()).hasToString(frame.toString());
             }
             Class<?> message = fresh.loadClass(ClientMessage.class.getName());
             Object heartbeat = fresh.loadClass(ClientMessage.Heartbeat.class.getName()).getConstructor(long.class).newInstance(6L);
-            assertThat(codec.getMethod("encode", message).invoke(null, heartbeat))
-                    .isEqualTo(WireCodec.encode(new ClientMessage.Heartbeat(6L)));
+            assertThat(writer.getMethod("write", message).invoke(null, heartbeat))
+                    .isEqualTo(ClientFrameWriter.write(new ClientMessage.Heartbeat(6L)));
         }
 
-        assertThat(loaded).as("classes the codec loaded").contains(WireCodec.class.getName(), "com.fasterxml.jackson.core.JsonFactory")
+        assertThat(loaded).as("classes the codec loaded").contains(ServerFrameReader.class.getName(), ClientFrameWriter.class.getName(), "com.fasterxml.jackson.core.JsonFactory")
                 .noneMatch(name -> name.startsWith("com.fasterxml.jackson.databind."));
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lectern.client.ListenerClient;
 import dev.lectern.client.ListenerConfig;
+import dev.lectern.gateway.ServerFrameWriter;
 import dev.lectern.domain.AudioChunk;
 import dev.lectern.domain.ConnectionId;
 import dev.lectern.domain.LanguageCode;
@@ -58,7 +59,7 @@ class FrameFuzzTest {
                 new ServerMessage.PlaybackPaused(ID, 1L));
         List<String> out = new ArrayList<>();
         for (ServerMessage m : valid) {
-            out.add(WireCodec.encode(m));
+            out.add(ServerFrameWriter.write(m));
         }
         out.add("{\"type\":\"somethingNew\",\"x\":[1,{\"y\":null}]}");
         return out;
@@ -162,7 +163,7 @@ class FrameFuzzTest {
         listener.start();
         clock.runDue();
         JettyTransport.JettyConnection link = opened.get(0);
-        text(link, WireCodec.encode(new ServerMessage.SessionJoined(ID, ES, LanguageCode.of("en"), "c", 1, null, 1L)));
+        text(link, ServerFrameWriter.write(new ServerMessage.SessionJoined(ID, ES, LanguageCode.of("en"), "c", 1, null, 1L)));
         clock.runDue();
         assertThat(listener.state()).isEqualTo(SessionState.Kind.ACTIVE);
 
@@ -218,7 +219,7 @@ class FrameFuzzTest {
         // Still works: ten chunks after the fuzzing are played, once each, in order, after a reported gap.
         long base = 1_000_000;
         for (int i = 0; i < 10; i++) {
-            text(link, WireCodec.encode(new ServerMessage.AudioData(ID, ES, AudioChunk.silence(100),
+            text(link, ServerFrameWriter.write(new ServerMessage.AudioData(ID, ES, AudioChunk.silence(100),
                     SequenceNumber.of(base + i), 1L)));
         }
         clock.advance(Duration.ofSeconds(2));
