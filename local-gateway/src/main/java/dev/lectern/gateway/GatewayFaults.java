@@ -30,7 +30,7 @@ public final class GatewayFaults {
         return c -> c.role() == role;
     }
 
-    private List<GatewayCore.Conn> matching(Predicate<ConnectionInfo> filter) {
+    private List<GatewayConnection> matching(Predicate<ConnectionInfo> filter) {
         return core.connections().stream()
                 .filter(c -> filter.test(new ConnectionInfo(c.role, c.session.id, c.language)))
                 .toList();
@@ -38,8 +38,8 @@ public final class GatewayFaults {
 
     /** Breaks the connections without a close frame (the client sees 1006). */
     public int drop(Predicate<ConnectionInfo> filter) {
-        List<GatewayCore.Conn> hit = matching(filter);
-        for (GatewayCore.Conn c : hit) {
+        List<GatewayConnection> hit = matching(filter);
+        for (GatewayConnection c : hit) {
             c.silenced = true;
             c.peer.disconnect();
         }
@@ -48,31 +48,31 @@ public final class GatewayFaults {
 
     /** Half-opens them: the gateway stops answering and reading while TCP stays up, and tells no one. */
     public int halfOpen(Predicate<ConnectionInfo> filter) {
-        List<GatewayCore.Conn> hit = matching(filter);
+        List<GatewayConnection> hit = matching(filter);
         hit.forEach(c -> c.silenced = true);
         return hit.size();
     }
 
     /** Holds back every later frame to them by {@code delay}, order kept. */
     public int delay(Predicate<ConnectionInfo> filter, Duration delay) {
-        List<GatewayCore.Conn> hit = matching(filter);
+        List<GatewayConnection> hit = matching(filter);
         hit.forEach(c -> c.delayMillis = delay.toMillis());
         return hit.size();
     }
 
     /** From now on each audio frame to a listener is sent twice with this probability. */
     public void duplicateAudio(double probability) {
-        core.duplicateAudio = probability;
+        core.faults.duplicateAudio = probability;
     }
 
     /** From now on each audio frame to a listener is held back behind the next one with this probability. */
     public void reorderAudio(double probability) {
-        core.reorderAudio = probability;
+        core.faults.reorderAudio = probability;
     }
 
     /** From now on heartbeats get no answer, or again one (a deployed-flavor connection then confirms nothing). */
     public void withholdHeartbeatAcks(boolean withhold) {
-        core.withholdHeartbeatAcks = withhold;
+        core.faults.withholdHeartbeatAcks = withhold;
     }
 
     /** Deployed flavor: the next {@code count} segments are not announced, as a failed upload or signing leaves them. */
@@ -126,7 +126,7 @@ public final class GatewayFaults {
     }
 
     private int sendRaw(Predicate<ConnectionInfo> filter, String text) {
-        List<GatewayCore.Conn> hit = matching(filter);
+        List<GatewayConnection> hit = matching(filter);
         hit.forEach(c -> core.send(c, text));
         return hit.size();
     }
@@ -134,7 +134,7 @@ public final class GatewayFaults {
     /** Refuses the next {@code count} connects with {@code status}: 429 (with Retry-After), 503 or 500. */
     public void refuseNext(int count, int status, Duration retryAfter) {
         for (int i = 0; i < count; i++) {
-            core.refusals.add(switch (status) {
+            core.faults.refusals.add(switch (status) {
                 case 429 -> new Refusal(429, "RATE_LIMIT_EXCEEDED", "Rate limit exceeded. Retry after "
                         + retryAfter.toSeconds() + " seconds.", Map.of(), retryAfter.toSeconds());
                 case 503 -> Refusal.of(503, "SERVICE_UNAVAILABLE", "Service unavailable");

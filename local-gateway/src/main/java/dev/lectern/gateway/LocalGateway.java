@@ -217,7 +217,7 @@ public final class LocalGateway implements AutoCloseable {
 
     /** Listeners the gateway counts in {@code sessionId} (a refresh overlap counts twice), or -1 if unknown. */
     public int listenerCount(SessionId sessionId) {
-        GatewayCore.Session s = core == null ? null : core.session(sessionId);
+        GatewaySession s = core == null ? null : core.session(sessionId);
         if (s == null) {
             return -1;
         }
@@ -228,7 +228,7 @@ public final class LocalGateway implements AutoCloseable {
 
     /** Audio chunks received from the speaker of {@code sessionId}. */
     public long chunksReceived(SessionId sessionId) {
-        GatewayCore.Session s = core == null ? null : core.session(sessionId);
+        GatewaySession s = core == null ? null : core.session(sessionId);
         if (s == null) {
             return 0;
         }
@@ -305,7 +305,7 @@ public final class LocalGateway implements AutoCloseable {
     /** The Jetty endpoint of one connection, and the core's {@link Peer} for it; public only for Jetty's method handles. */
     public static final class Endpoint implements Session.Listener.AutoDemanding, Peer {
         private final GatewayCore core;
-        volatile GatewayCore.Conn conn;
+        volatile GatewayConnection conn;
         volatile Session session;
 
         Endpoint(GatewayCore core) {

@@ -72,7 +72,7 @@ final class SessionHttpApi extends Handler.Abstract {
             if (!SessionId.PATTERN.matcher(raw).matches()) {
                 return error(response, callback, 400, "Invalid session ID format");
             }
-            GatewayCore.Session session = core.session(SessionId.of(raw));
+            GatewaySession session = core.session(SessionId.of(raw));
             if (session == null) {
                 return error(response, callback, 404, "Session not found");
             }
@@ -106,7 +106,7 @@ final class SessionHttpApi extends Handler.Abstract {
             return error(response, callback, 400, "Invalid JSON in request body");
         }
         String source = body.path("sourceLanguage").asText(null);
-        if (source == null || !GatewayCore.DEPLOYED_LANGUAGES.contains(source)) {
+        if (source == null || !Admission.DEPLOYED_LANGUAGES.contains(source)) {
             return error(response, callback, 400, "Invalid sourceLanguage: " + source);
         }
         String tier = body.path("qualityTier").asText("standard");
@@ -117,14 +117,14 @@ final class SessionHttpApi extends Handler.Abstract {
             return error(response, callback, 400, "Invalid qualityTier: " + tier + " (standard or premium)");
         }
         try {
-            GatewayCore.Session session = core.createOverHttp(user, LanguageCode.of(source), qualityTier);
+            GatewaySession session = core.createOverHttp(user, LanguageCode.of(source), qualityTier);
             return answer(response, callback, 201, body(session));
         } catch (Refusal refusal) {
             return error(response, callback, refusal.status, refusal.getMessage());
         }
     }
 
-    private boolean patch(Request request, Response response, Callback callback, GatewayCore.Session session) {
+    private boolean patch(Request request, Response response, Callback callback, GatewaySession session) {
         JsonNode body = read(request);
         String status = body == null ? null : body.path("status").asText(null);
         if (status == null || !STATUSES.contains(status.toLowerCase(Locale.ROOT))) {
@@ -155,7 +155,7 @@ final class SessionHttpApi extends Handler.Abstract {
         }
     }
 
-    private String body(GatewayCore.Session session) {
+    private String body(GatewaySession session) {
         ObjectNode o = JSON.createObjectNode();
         synchronized (session) {
             o.put("sessionId", session.id.value());

@@ -35,11 +35,11 @@ class RefreshFanOutRaceTest {
     @Test
     void aChunkFannedOutWhileTheNewConnectionOpensReachesIt() throws Exception {
         Recorder speakerPeer = new Recorder();
-        GatewayCore.Conn speaker = core.accept(Map.of("action", "createSession", "sourceLanguage", "en", "token", "t"),
+        GatewayConnection speaker = core.accept(Map.of("action", "createSession", "sourceLanguage", "en", "token", "t"),
                 null, "127.0.0.1", speakerPeer);
         core.opened(speaker);
         String sessionId = speaker.session.id.value();
-        GatewayCore.Conn old = core.accept(Map.of("action", "joinSession", "sessionId", sessionId, "targetLanguage", "es"),
+        GatewayConnection old = core.accept(Map.of("action", "joinSession", "sessionId", sessionId, "targetLanguage", "es"),
                 null, "127.0.0.2", new Recorder());
         core.opened(old);
         String chunk = dev.lectern.jetty.ClientFrameWriter.write(new ClientMessage.SendAudio(speaker.session.id, AudioChunk.silence(100), 1L, 1L));
@@ -57,7 +57,7 @@ class RefreshFanOutRaceTest {
                 }
             }
         };
-        GatewayCore.Conn refreshed = core.accept(Map.of("action", "refreshConnection", "sessionId", sessionId, "role", "listener",
+        GatewayConnection refreshed = core.accept(Map.of("action", "refreshConnection", "sessionId", sessionId, "role", "listener",
                 "targetLanguage", "es"), null, "127.0.0.2", fresh);
         core.opened(refreshed);
         fanOut[0].join(Duration.ofSeconds(10).toMillis());

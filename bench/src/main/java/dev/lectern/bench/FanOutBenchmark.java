@@ -1,16 +1,15 @@
-package dev.lectern.gateway;
+package dev.lectern.bench;
 
 import dev.lectern.domain.AudioChunk;
 import dev.lectern.domain.SessionId;
 import dev.lectern.domain.message.ClientMessage;
+import dev.lectern.domain.message.ServerMessage;
+import dev.lectern.gateway.GatewaySettings;
+import dev.lectern.gateway.InProcessGateway;
 import dev.lectern.jetty.ClientFrameWriter;
-import java.security.SecureRandom;
-import java.time.Clock;
+import dev.lectern.jetty.ServerFrameReader;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -43,54 +42,36 @@ public class FanOutBenchmark {
     @Param({"1", "3"})
     int languages;
 
-    ScheduledExecutorService timer;
-    GatewayCore core;
-    GatewayCore.Conn speaker;
+    InProcessGateway gateway;
+    InProcessGateway.Link speaker;
     String chunkFrame;
     long written;
-
-    /** A connection that takes every frame at once. */
-    final class CountingPeer implements Peer {
-        @Override
-        public void sendText(EncodedText text, Consumer<Throwable> done) {
-            written += text.size();
-            done.accept(null);
-        }
-
-        @Override
-        public void close(int code, String reason) {}
-
-        @Override
-        public void disconnect() {}
-    }
+    String created;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        timer = Executors.newSingleThreadScheduledExecutor();
         GatewaySettings settings = GatewaySettings.builder().maxListeners(listeners).joinsPerMinute(1_000_000)
                 .connectsPerMinute(1_000_000).build();
-        core = new GatewayCore(settings, TokenVerifier.ANY, Translator.RELAY, SessionIdGenerator.withBuiltInWords(new SecureRandom()),
-                timer, Runnable::run, Clock.systemUTC(), GatewayObserver.NONE);
-        speaker = core.accept(Map.of("action", "createSession", "sourceLanguage", "en", "token", "bench"), null, "127.0.0.1", new CountingPeer());
-        core.opened(speaker);
-        SessionId id = speaker.session.id;
+        gateway = InProcessGateway.start(settings);
+        speaker = gateway.connect(Map.of("action", "createSession", "sourceLanguage", "en", "token", "bench"), "127.0.0.1",
+                (json, bytes) -> created = json);
+        SessionId id = ((ServerMessage.SessionCreated) ServerFrameReader.read(created)).sessionId();
         String[] codes = {"es", "de", "fr"};
         for (int i = 0; i < listeners; i++) {
-            GatewayCore.Conn l = core.accept(Map.of("action", "joinSession", "sessionId", id.value(), "targetLanguage",
-                    codes[i % languages]), null, "10.0.0." + (i % 250), new CountingPeer());
-            core.opened(l);
+            gateway.connect(Map.of("action", "joinSession", "sessionId", id.value(), "targetLanguage", codes[i % languages]),
+                    "10.0.0." + (i % 250), (json, bytes) -> written += bytes); // a connection that takes every frame at once
         }
         chunkFrame = ClientFrameWriter.write(new ClientMessage.SendAudio(id, AudioChunk.silence(100), 1L, 1L));
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        timer.shutdownNow();
+        gateway.close();
     }
 
     @Benchmark
     public long fanOutOneChunk() {
-        core.received(speaker, chunkFrame);
+        speaker.send(chunkFrame);
         return written;
     }
 }
