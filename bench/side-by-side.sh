@@ -60,7 +60,7 @@ import json,sys; d=json.load(sys.stdin)
 print(json.dumps({"delivered": d["received"], "cpuS": d["cpuS"], "p50": d["latencyMs"]["p50"], "p99": d["latencyMs"]["p99"],
   "disconnects": d["errors"], "threads": None}))' > "$WORK/row.json"
   elif [ "$client" = floor ]; then
-    out=$("${LECTERN_JAVA:-java}" ${JOPTS[@]+"${JOPTS[@]}"} -cp "$BENCH_JAR" dev.lectern.jetty.JettyFloorListeners "ws://127.0.0.1:$PORT" "$id" "$n" es \
+    out=$("${LECTERN_JAVA:-java}" ${JOPTS[@]+"${JOPTS[@]}"} -cp "$BENCH_JAR" dev.lectern.bench.JettyFloorListeners "ws://127.0.0.1:$PORT" "$id" "$n" es \
         "$SECONDS_" "$RATE" 2>/dev/null | tail -1 || true)
     echo "$out" | python3 -c '
 import json,sys; d=json.load(sys.stdin)

@@ -1,5 +1,7 @@
 package dev.lectern.jetty;
 
+import dev.lectern.jetty.internal.Failures;
+import dev.lectern.jetty.internal.JettyClients;
 import dev.lectern.domain.retry.BackoffPolicy;
 import dev.lectern.port.SegmentFetcher;
 import java.net.URI;

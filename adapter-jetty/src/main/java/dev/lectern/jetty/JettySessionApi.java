@@ -1,5 +1,7 @@
 package dev.lectern.jetty;
 
+import dev.lectern.jetty.internal.Failures;
+import dev.lectern.jetty.internal.JettyClients;
 import dev.lectern.domain.IdToken;
 import dev.lectern.domain.SessionId;
 import dev.lectern.domain.retry.BackoffPolicy;

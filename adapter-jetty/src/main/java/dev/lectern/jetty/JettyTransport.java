@@ -1,5 +1,7 @@
 package dev.lectern.jetty;
 
+import dev.lectern.jetty.internal.Failures;
+import dev.lectern.jetty.internal.JettyClients;
 import dev.lectern.domain.ConnectionId;
 import dev.lectern.domain.message.ClientMessage;
 import dev.lectern.domain.message.ServerMessage;
@@ -40,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * message of the JSON body, and {@code Retry-After}. Nothing it logs or throws carries a token.
  *
  * <p>Upgraded connections are read on the shared client's selector threads (one per two cores unless
- * {@link Builder#selectorThreads} says otherwise) with no hand-off per frame ({@link EventLoopConnector}):
+ * {@link Builder#selectorThreads} says otherwise) with no hand-off per frame ({@code EventLoopConnector}):
  * the listener's {@code onMessage} runs there, and through it the client's step and its sink, none of
  * which may block.
  *

@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #executeHere} lets a transport's thread run an idle lane itself instead of handing the task to
  * the pool: a lane's work never blocks (the sink queues, sends are asynchronous, events go to their own
  * threads), and the hand-off, a queue and a wake-up per received frame, cost more than the step.
+ *
+ * <p>Public for the benchmarks only; like everything in this package, not API.
  */
-final class LaneScheduler implements Scheduler {
+public final class LaneScheduler implements Scheduler {
     private static final Logger log = LoggerFactory.getLogger(LaneScheduler.class);
     private static final int BATCH = 64;
     /** Whether the current thread is running a lane, so that one lane's effects never run another lane inline. */
@@ -33,7 +35,7 @@ final class LaneScheduler implements Scheduler {
     private volatile boolean shutdown;
     private volatile Thread running;
 
-    LaneScheduler(ScheduledExecutorService pool) {
+    public LaneScheduler(ScheduledExecutorService pool) {
         this.pool = pool;
     }
 
@@ -56,7 +58,7 @@ final class LaneScheduler implements Scheduler {
      * a lane already; otherwise queues it as {@link #execute} does. Order is kept either way: the lane runs
      * its tasks in the order they were given, one at a time.
      */
-    void executeHere(Runnable task) {
+    public void executeHere(Runnable task) {
         if (shutdown) {
             throw new RejectedExecutionException("lane is shut down");
         }

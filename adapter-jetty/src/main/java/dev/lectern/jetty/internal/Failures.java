@@ -1,11 +1,13 @@
-package dev.lectern.jetty;
+package dev.lectern.jetty.internal;
+
+import dev.lectern.jetty.ConnectUrls;
 
 /** What the Jetty adapters say of a failure: its root cause's message, and whether a cause of a kind is in its chain. */
-final class Failures {
+public final class Failures {
     private Failures() {}
 
     /** The message of the innermost cause (its class name when it has none), redacted of credentials. */
-    static String rootMessage(Throwable t) {
+    public static String rootMessage(Throwable t) {
         if (t == null) {
             return "unknown failure";
         }
@@ -17,7 +19,7 @@ final class Failures {
     }
 
     /** Whether {@code t} or one of its causes is a {@code type}. */
-    static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+    public static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (type.isInstance(c)) {
                 return true;

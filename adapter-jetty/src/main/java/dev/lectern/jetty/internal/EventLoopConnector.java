@@ -1,4 +1,4 @@
-package dev.lectern.jetty;
+package dev.lectern.jetty.internal;
 
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;

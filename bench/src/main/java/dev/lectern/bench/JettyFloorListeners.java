@@ -1,5 +1,7 @@
-package dev.lectern.jetty;
+package dev.lectern.bench;
 
+import dev.lectern.jetty.JettyTransport;
+import dev.lectern.jetty.internal.JettyClients;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -25,10 +27,9 @@ import org.eclipse.jetty.util.Callback;
  * No codec, no engine, no sink, no timers: what is left is what Jetty and the JVM cost on this machine, so
  * the difference between this and {@code lectern load} in the same setting is what Lectern itself adds.
  *
- * <p>A measuring tool, not part of the library. It lives in the transport's package only to reach the
- * shared client, which is package-private there.
+ * <p>A measuring tool, not part of the library.
  *
- * <p>Usage: {@code java -cp lectern-bench.jar dev.lectern.jetty.JettyFloorListeners ws://HOST:PORT SESSION_ID
+ * <p>Usage: {@code java -cp lectern-bench.jar dev.lectern.bench.JettyFloorListeners ws://HOST:PORT SESSION_ID
  * N LANG SECONDS [RATE] [SELECTORS]}. Prints one JSON line like {@code lectern load --json}'s fields:
  * delivered, CPU of the whole process from its start, latency p50/p99/max, disconnects, peak threads.
  */

@@ -1,5 +1,6 @@
-package dev.lectern.jetty;
+package dev.lectern.jetty.internal;
 
+import dev.lectern.jetty.JettyTransport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -19,25 +20,27 @@ import org.slf4j.LoggerFactory;
  * One started Jetty WebSocket client per TLS configuration, shared by every open transport in the process:
  * a fixed set of daemon threads however many connections come and go. Reference-counted: the client starts
  * with the first transport that needs it and stops, threads and all, when the last one is closed.
+ *
+ * <p>Public for the adapter's other packages and the benchmarks; like everything in this package, not API.
  */
-final class JettyClients {
+public final class JettyClients {
     private static final Logger log = LoggerFactory.getLogger(JettyClients.class);
     /** API Gateway's largest frame (32 KB) and its header, with room to spare. */
-    static final int INPUT_BUFFER_BYTES = 40 * 1024;
+    public static final int INPUT_BUFFER_BYTES = 40 * 1024;
     private static final Map<Settings, Shared> CLIENTS = new HashMap<>();
     private static final AtomicInteger STARTED = new AtomicInteger();
 
     /** What distinguishes one shared client from another. */
-    record Settings(Path trustStore, String trustStorePassword, int maxInboundMessageBytes, int selectors) {
+    public record Settings(Path trustStore, String trustStorePassword, int maxInboundMessageBytes, int selectors) {
         /** The settings of a transport with its defaults and this trust: the client HTTP adapters share with it. */
-        static Settings withTrust(Path trustStore, String trustStorePassword) {
+        public static Settings withTrust(Path trustStore, String trustStorePassword) {
             return new Settings(trustStore, trustStorePassword, JettyTransport.DEFAULT_MAX_INBOUND_MESSAGE_BYTES,
                     JettyTransport.DEFAULT_SELECTOR_THREADS);
         }
     }
 
     /** A started client and the settings every connection it opens gets. */
-    record Client(WebSocketCoreClient core, Configuration.ConfigurationCustomizer configuration) {}
+    public record Client(WebSocketCoreClient core, Configuration.ConfigurationCustomizer configuration) {}
 
     private static final class Shared {
         final Client client;
@@ -51,7 +54,7 @@ final class JettyClients {
     private JettyClients() {}
 
     /** The shared client for {@code settings}, started if no transport holds it; pair with {@link #release}. */
-    static Client acquire(Settings settings) {
+    public static Client acquire(Settings settings) {
         synchronized (CLIENTS) {
             Shared shared = CLIENTS.computeIfAbsent(settings, s -> new Shared(start(s)));
             shared.users++;
@@ -60,7 +63,7 @@ final class JettyClients {
     }
 
     /** One holder of {@code settings}' client is done with it; the last one stops it. */
-    static void release(Settings settings) {
+    public static void release(Settings settings) {
         Client stopping = null;
         synchronized (CLIENTS) {
             Shared shared = CLIENTS.get(settings);

@@ -1,5 +1,6 @@
-package dev.lectern.client.internal;
+package dev.lectern.bench;
 
+import dev.lectern.client.internal.LaneScheduler;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,8 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A transport's thread handing a received frame's step to its client's lane, idle as it nearly always is:
- * the lane runs it on the calling thread. In the transport's package of {@code bench} because the lane is
- * internal; a measuring tool, not API.
+ * the lane runs it on the calling thread.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
