@@ -47,4 +47,11 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule library_code_does_not_print_to_standard_streams =
             LecternArchitecture.library_code_does_not_print_to_standard_streams;
+    @ArchTest
+    static final ArchRule gateway_protocol_does_not_depend_on_jetty = LecternArchitecture.gateway_protocol_does_not_depend_on_jetty;
+    @ArchTest
+    static final ArchRule client_writes_its_frames_with_jackson_core_only =
+            LecternArchitecture.client_writes_its_frames_with_jackson_core_only;
+    @ArchTest
+    static final ArchRule no_package_is_split_across_artifacts = LecternArchitecture.no_package_is_split_across_artifacts;
 }

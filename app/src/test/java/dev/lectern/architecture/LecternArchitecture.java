@@ -4,8 +4,17 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields;
 
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.library.GeneralCodingRules;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** The layering rules of architecture.md, one per forbidden dependency, each named as a sentence. */
 final class LecternArchitecture {
@@ -81,6 +90,55 @@ final class LecternArchitecture {
             noClasses().that().resideInAnyPackage(LIBRARY)
                     .should(GeneralCodingRules.ACCESS_STANDARD_STREAMS)
                     .as("library code does not write to System.out or System.err");
+
+    /** The gateway classes that face Jetty; the rest is the protocol, which knows no WebSocket library. */
+    static final String GATEWAY_ON_JETTY = "dev\\.lectern\\.gateway\\.(LocalGateway|SessionHttpApi|AdminEndpoint)(\\$.*)?";
+
+    static final ArchRule gateway_protocol_does_not_depend_on_jetty =
+            noClasses().that().resideInAPackage(GATEWAY).and().haveNameNotMatching(GATEWAY_ON_JETTY)
+                    .should().dependOnClassesThat().resideInAPackage("org.eclipse.jetty..")
+                    .as("the gateway's protocol classes do not depend on Jetty (only LocalGateway, SessionHttpApi and AdminEndpoint face it)");
+
+    static final ArchRule client_writes_its_frames_with_jackson_core_only =
+            classes().that().haveFullyQualifiedName("dev.lectern.jetty.ClientFrameWriter")
+                    .should().onlyDependOnClassesThat().resideInAnyPackage(DOMAIN, "dev.lectern.jetty", "java..", "com.fasterxml.jackson.core..")
+                    .as("the client writes its frames with Jackson's streaming core only, never its object mapper");
+
+    /**
+     * No package is split across artifacts: on the module path two jars may not share a package. Each class's
+     * artifact is where its class file was loaded from (a jar, or a module's classes folder in the build).
+     */
+    static final ArchRule no_package_is_split_across_artifacts =
+            classes().should(new ArchCondition<JavaClass>("live in a package no other artifact also ships") {
+                private final Map<String, Set<String>> artifactsByPackage = new HashMap<>();
+
+                @Override
+                public void init(Collection<JavaClass> all) {
+                    for (JavaClass c : all) {
+                        artifactsByPackage.computeIfAbsent(c.getPackageName(), p -> new TreeSet<>()).add(artifactOf(c));
+                    }
+                }
+
+                @Override
+                public void check(JavaClass c, ConditionEvents events) {
+                    Set<String> artifacts = artifactsByPackage.get(c.getPackageName());
+                    if (artifacts.size() > 1) {
+                        events.add(SimpleConditionEvent.violated(c, c.getName() + " is in package " + c.getPackageName()
+                                + ", which " + artifacts.size() + " artifacts ship: " + artifacts));
+                    }
+                }
+            }).as("no package is split across artifacts");
+
+    /** The root a class was loaded from: the jar, or the classes folder, without the class's own path. */
+    static String artifactOf(JavaClass c) {
+        String uri = c.getSource().map(s -> s.getUri().toString()).orElse("unknown");
+        int bang = uri.indexOf("!/");
+        if (bang >= 0) {
+            return uri.substring(0, bang);
+        }
+        String path = c.getName().replace('.', '/') + ".class";
+        return uri.endsWith(path) ? uri.substring(0, uri.length() - path.length()) : uri;
+    }
 
     private static String[] concat(String[] first, String... more) {
         String[] out = new String[first.length + more.length];

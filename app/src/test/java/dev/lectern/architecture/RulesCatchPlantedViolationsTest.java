@@ -10,9 +10,13 @@ import dev.lectern.client.archfixture.PortsPrintingAndInjecting;
 import dev.lectern.cognito.archfixture.CognitoUsingJavaSound;
 import dev.lectern.domain.archfixture.DomainReadingAFile;
 import dev.lectern.domain.archfixture.DomainUsingGuice;
+import dev.lectern.gateway.archfixture.ProtocolUsingJetty;
 import dev.lectern.javasound.archfixture.JavaSoundUsingJetty;
+import dev.lectern.jetty.JettyTransport;
+import dev.lectern.jetty.SplitPackagePlant;
 import dev.lectern.jetty.archfixture.JettyUsingCognito;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,7 +33,8 @@ class RulesCatchPlantedViolationsTest {
                 Arguments.of(LecternArchitecture.javasound_adapter_does_not_depend_on_other_adapters, JavaSoundUsingJetty.class, "ConnectUrls"),
                 Arguments.of(LecternArchitecture.guice_is_used_only_in_the_runner, DomainUsingGuice.class, "com.google.inject"),
                 Arguments.of(LecternArchitecture.no_field_injection, PortsPrintingAndInjecting.class, "injected"),
-                Arguments.of(LecternArchitecture.library_code_does_not_print_to_standard_streams, PortsPrintingAndInjecting.class, "System.out"));
+                Arguments.of(LecternArchitecture.library_code_does_not_print_to_standard_streams, PortsPrintingAndInjecting.class, "System.out"),
+                Arguments.of(LecternArchitecture.gateway_protocol_does_not_depend_on_jetty, ProtocolUsingJetty.class, "HttpStatus"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -39,5 +44,13 @@ class RulesCatchPlantedViolationsTest {
         EvaluationResult result = rule.evaluate(classes);
         assertThat(result.hasViolation()).as(rule.getDescription() + " on " + violator.getSimpleName()).isTrue();
         assertThat(result.getFailureReport().toString()).contains(mentioned);
+    }
+
+    @Test
+    void aPackageShippedByTwoArtifactsIsReported() {
+        JavaClasses classes = new ClassFileImporter().importClasses(SplitPackagePlant.class, JettyTransport.class);
+        EvaluationResult result = LecternArchitecture.no_package_is_split_across_artifacts.evaluate(classes);
+        assertThat(result.hasViolation()).isTrue();
+        assertThat(result.getFailureReport().toString()).contains("dev.lectern.jetty.SplitPackagePlant", "2 artifacts");
     }
 }
