@@ -9,9 +9,8 @@ import java.util.Base64;
 
 /**
  * Decodes the base64 text of a JSON string straight from a frame's UTF-8 bytes, finding the string's end in
- * the same pass: the closing quote is not a base64 character, so the decoding loop stops on it. Reading an
- * audio frame used to take two passes over its 4 KB of text, one to find where the string ends and one by
- * {@link Base64.Decoder} to decode it, and the first cost half as much as the second.
+ * the same pass: the closing quote is not a base64 character, so the decoding loop stops on it, and the
+ * text is read once, not once to find its end and again to decode it.
  *
  * <p>It decodes exactly as {@link Base64#getDecoder()} does: eight characters at a time while they are all
  * in the alphabet, and the rest (the padded last unit, or whatever stopped the fast loop) by the JDK's

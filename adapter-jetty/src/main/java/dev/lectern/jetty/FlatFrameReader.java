@@ -6,10 +6,8 @@ import java.nio.charset.StandardCharsets;
  * Reads the frames a listener gets in its ordinary life in one pass over their UTF-8 bytes, with no JSON
  * library: audio frames (nearly all of the traffic; no {@code String} of the base64 text, which is decoded
  * straight from the frame as it is read), the heartbeat acknowledgement and the session's end, which arrive
- * while audio flows (read as a JSON tree, each cost a parser of its own, and the first of them had Jackson's
- * parsing code compiled anew in the middle of the stream), and the join's answer, the first frame of every
- * listener (read as a tree, it made every listener's process build Jackson's object mapper, 0.1-0.3 s of
- * CPU, for that one frame).
+ * while audio flows, and the join's answer, the first frame of every listener: so a listener's ordinary
+ * life needs no JSON parser and no object mapper.
  *
  * <p>It accepts only the plain shape a gateway writes: one flat object whose known fields ({@code type},
  * {@code audioData} or {@code audio}, {@code sessionId}, {@code targetLanguage}, {@code sourceLanguage},

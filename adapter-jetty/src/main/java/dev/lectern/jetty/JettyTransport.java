@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link Transport} over the Jetty 12 WebSocket client. Connections to one endpoint share one Jetty
- * client per TLS configuration for the whole process ({@link JettyClients}); TLS certificates and host
+ * client per TLS configuration for the whole process; TLS certificates and host
  * names are verified unless a trust store says otherwise. Outbound JSON over 32 KB is refused before it
  * is sent. A refused upgrade surfaces as a {@link ConnectFailure} with its HTTP status, the error code and
  * message of the JSON body, and {@code Retry-After}. Nothing it logs or throws carries a token.
@@ -271,8 +271,7 @@ public final class JettyTransport implements Transport, AutoCloseable {
 
         /**
          * Every data frame, with its payload as Jetty read it: a text message is decoded from its UTF-8 bytes,
-         * never assembled into a String first (for audio, nearly all the traffic, that was a quarter of the
-         * client's CPU). A message in several frames is gathered up to the inbound limit.
+         * never assembled into a String first. A message in several frames is gathered up to the inbound limit.
          */
         @Override
         public void onFrame(Frame frame, Callback callback) {
@@ -459,10 +458,9 @@ public final class JettyTransport implements Transport, AutoCloseable {
         /**
          * Threads that read the upgraded connections, each its share of them (default
          * {@link #DEFAULT_SELECTOR_THREADS}, one per two cores). More of them spread a burst of frames (a chunk
-         * fanned out to hundreds of listeners) over more cores: on 2 cores with the gateway beside it, two
-         * instead of one cut the p99 latency of 500 listeners after the warm-up from 56-57 to 36-38 ms, for
-         * about 9 % more CPU at 1,000 (docs/performance.md). Transports with different counts use different
-         * shared clients.
+         * fanned out to hundreds of listeners) over more cores, which shortens the tail of its latency for a
+         * little more CPU (docs/performance.md has the figures). Transports with different counts use
+         * different shared clients.
          */
         public Builder selectorThreads(int value) {
             selectorThreads = value;

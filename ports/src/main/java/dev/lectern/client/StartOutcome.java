@@ -37,7 +37,7 @@ final class StartOutcome<T> {
             lastError = f.lastError();
         } else if (event instanceof LecternEvent.Closed closed && !future.isDone()) {
             // a client that started long ago ends with nothing to fail: no exception to build (its stack trace
-            // and message cost every one of 500 listeners ending at once more than the rest of its end)
+            // and message would cost more than the rest of its end, for every listener ending at once)
             future.completeExceptionally(new LecternException(failure + ": " + closed.reason()
                     + (lastError == null ? "" : " (" + lastError.code() + ": " + lastError.message() + ")"),
                     lastError, closed.reason()));

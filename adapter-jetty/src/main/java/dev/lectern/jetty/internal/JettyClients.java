@@ -97,8 +97,7 @@ public final class JettyClients {
         connector.setSslContextFactory(tls);
         // Two threads a core: the selectors, which read the frames themselves, and the handshakes, closes and
         // completions of writes that could not finish at once; few enough that under load the JIT compiler
-        // still gets the CPU to compile the receive path (32 runnable threads on 2 cores starved it for 13 s,
-        // and the hot loops ran interpreted meanwhile).
+        // still gets the CPU to compile the receive path.
         int cores = Runtime.getRuntime().availableProcessors();
         // (and at least two beyond the selectors, each of which holds a thread for good)
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(Math.max(4, 2 * cores), settings.selectors() + 2), 2);
@@ -112,14 +111,13 @@ public final class JettyClients {
         http.setScheduler(scheduler);
         // Jetty's core WebSocket client, not its annotated/listener API: that API calls each endpoint through
         // method handles bound to it, and the JVM customizes every such handle after 127 calls by spinning a
-        // class for it: one class per connection (692 in a run of 500 listeners), all at once when the
-        // connections pass 127 frames together.
+        // class for it: one class per connection, all at once when the connections pass 127 frames together.
         WebSocketCoreClient core = new WebSocketCoreClient(http, null);
         Configuration.ConfigurationCustomizer configuration = new Configuration.ConfigurationCustomizer();
         configuration.setIdleTimeout(Duration.ofMinutes(10));
-        // Jetty's default 4 KB read buffer cut every 100 ms audio frame (about 4.4 KB) in two, and each
-        // piece was handed over on its own to be gathered and copied; a buffer that holds the largest
-        // frame API Gateway sends gets each frame whole, in one read
+        // Jetty's default 4 KB read buffer would cut every 100 ms audio frame (about 4.4 KB) in two, each
+        // piece handed over on its own to be gathered and copied; a buffer that holds the largest frame
+        // API Gateway sends gets each frame whole, in one read
         configuration.setInputBufferSize(INPUT_BUFFER_BYTES);
         configuration.setMaxFrameSize(settings.maxInboundMessageBytes());
         configuration.setMaxTextMessageSize(settings.maxInboundMessageBytes());

@@ -41,10 +41,9 @@ public final class SessionMachine {
      * arrives again. A silence asks for two decisions: a stall probe once it reaches the stall timeout (not
      * while paused; later, a period at a time, if the heartbeat window holds the probe back), and going back
      * to a heartbeat every interval once it reaches the heartbeat interval. While audio flows that is one
-     * wake-up per stall timeout, not one per {@link #AUDIO_WATCH_PERIOD} (at 500 listeners, 1,000 timer steps a
-     * second), and a stall is seen at its deadline. Before a link's first audio, and once both decisions are
-     * taken, nothing can be decided, so the watch is not armed: listeners waiting for a speaker, or silent
-     * after the stream, cost no timer steps (1,000 idle listeners each woke twice a second).
+     * wake-up per stall timeout, not one per {@link #AUDIO_WATCH_PERIOD}, and a stall is seen at its deadline.
+     * Before a link's first audio, and once both decisions are taken, nothing can be decided, so the watch is
+     * not armed: listeners waiting for a speaker, or silent after the stream, cost no timer steps.
      */
     static long nextAudioWatch(Context ctx, Link link, long now) {
         if (ctx.speaker() || link.lastAudioAt() < 0) {

@@ -204,12 +204,9 @@ public final class SessionEngine implements AutoCloseable {
     }
 
     /**
-     * Carries out one effect through its kind's handler. A table rather than an {@code instanceof} chain: the
-     * JIT compiled the chain as one method with every kind's path inlined into it (13 KB of bytecode, the
-     * host's sink among it), and threw all of it away, to compile again for a second or more of a core, each
-     * time a path it had not seen yet was first taken: the first audio, the first heartbeat, a branch in the
-     * sink. Called through the table, each handler is compiled on its own, and a late first makes only its
-     * own small one recompile (docs/performance.md has the profile).
+     * Carries out one effect through its kind's handler. A table rather than an {@code instanceof} chain, so
+     * that the JIT compiles each handler on its own: a path first taken late (the first heartbeat, a branch in
+     * the sink) recompiles only its own small handler, not every kind's path inlined into one method.
      */
     private void run(Effect effect) {
         Handler handler = HANDLERS.get(effect.getClass());
