@@ -458,9 +458,9 @@ public final class JettyTransport implements Transport, AutoCloseable {
         /**
          * Threads that read the upgraded connections, each its share of them (default
          * {@link #DEFAULT_SELECTOR_THREADS}, one per two cores). More of them spread a burst of frames (a chunk
-         * fanned out to hundreds of listeners) over more cores, which shortens the tail of its latency for a
-         * little more CPU (docs/performance.md has the figures). Transports with different counts use
-         * different shared clients.
+         * fanned out to hundreds of listeners) over more cores, which shortens the tail of its latency a
+         * little for about the same CPU (docs/performance.md has the figures). Transports with different
+         * counts use different shared clients.
          */
         public Builder selectorThreads(int value) {
             selectorThreads = value;
