@@ -10,7 +10,6 @@ import dev.lectern.domain.SessionId;
 import dev.lectern.domain.message.BroadcastState;
 import dev.lectern.domain.message.ServerMessage;
 import dev.lectern.domain.message.ServerMessage.BroadcastChanged.Kind;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,7 +20,6 @@ import java.util.Map;
  * Thread-safe.
  */
 public final class ServerFrameReader {
-    private static final Base64.Decoder B64 = Base64.getDecoder();
     /** Session ids seen lately, so the id on every audio frame is checked once, not once per frame. */
     private static final Map<String, SessionId> SESSION_IDS = new java.util.concurrent.ConcurrentHashMap<>();
     /** Language codes seen lately, for the same reason. */
@@ -291,16 +289,11 @@ public final class ServerFrameReader {
     }
 
     private static AudioChunk decodeAudio(String base64) throws MalformedFrameException {
-        byte[] pcm;
         try {
-            pcm = B64.decode(base64);
+            return AudioChunk.fromBase64(base64);
         } catch (IllegalArgumentException e) {
-            throw new MalformedFrameException("INVALID_PARAMETER: audio is not base64");
+            throw new MalformedFrameException("INVALID_PARAMETER: " + e.getMessage());
         }
-        if (pcm.length == 0 || pcm.length % 2 != 0) {
-            throw new MalformedFrameException("INVALID_PARAMETER: audio of " + pcm.length + " bytes is not whole 16-bit samples");
-        }
-        return AudioChunk.ofOwned(pcm); // the decoder's fresh array: no second copy
     }
 
     private static String text(JsonNode o, String field) {

@@ -40,6 +40,25 @@ public final class AudioChunk {
         return new AudioChunk(pcm);
     }
 
+    /**
+     * The chunk whose PCM {@code base64} encodes (the standard alphabet, as the wire format carries audio).
+     *
+     * @throws IllegalArgumentException saying "audio is not base64", or "audio of N bytes is not whole
+     *     16-bit samples" when it decodes to none or to an odd number of bytes
+     */
+    public static AudioChunk fromBase64(String base64) {
+        byte[] pcm;
+        try {
+            pcm = java.util.Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("audio is not base64");
+        }
+        if (pcm.length == 0 || pcm.length % 2 != 0) {
+            throw new IllegalArgumentException("audio of " + pcm.length + " bytes is not whole 16-bit samples");
+        }
+        return new AudioChunk(pcm); // the decoder's fresh array: no second copy
+    }
+
     /** A chunk of {@code millis} of silence. */
     public static AudioChunk silence(int millis) {
         Checks.require(millis > 0, "millis", millis, "must be positive");

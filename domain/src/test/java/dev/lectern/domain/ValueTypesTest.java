@@ -58,4 +58,14 @@ class ValueTypesTest {
     void idTokenNeverShowsItsValue() {
         assertThat(new IdToken("eyJhbGciOiJSUzI1NiJ9.secret.sig").toString()).doesNotContain("eyJ").doesNotContain("secret");
     }
+
+    @Test
+    void audioDecodesFromBase64AndSaysWhyItCannot() {
+        byte[] pcm = {1, 0, 2, 0, 3, 0};
+        assertThat(AudioChunk.fromBase64(java.util.Base64.getEncoder().encodeToString(pcm))).isEqualTo(AudioChunk.of(pcm));
+        assertThatThrownBy(() -> AudioChunk.fromBase64("not base64!")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("audio is not base64");
+        assertThatThrownBy(() -> AudioChunk.fromBase64("AAE9")).hasMessage("audio of 3 bytes is not whole 16-bit samples");
+        assertThatThrownBy(() -> AudioChunk.fromBase64("")).hasMessage("audio of 0 bytes is not whole 16-bit samples");
+    }
 }

@@ -8,7 +8,6 @@ import dev.lectern.domain.LanguageCode;
 import dev.lectern.domain.SessionId;
 import dev.lectern.domain.message.ClientMessage;
 import dev.lectern.jetty.MalformedFrameException;
-import java.util.Base64;
 import java.util.Iterator;
 
 /**
@@ -18,7 +17,6 @@ import java.util.Iterator;
  */
 public final class ClientFrameReader {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Base64.Decoder B64 = Base64.getDecoder();
 
     private ClientFrameReader() {}
 
@@ -144,16 +142,11 @@ public final class ClientFrameReader {
     }
 
     private static AudioChunk decodeAudio(String base64) throws MalformedFrameException {
-        byte[] pcm;
         try {
-            pcm = B64.decode(base64);
+            return AudioChunk.fromBase64(base64);
         } catch (IllegalArgumentException e) {
-            throw new MalformedFrameException("INVALID_PARAMETER: audio is not base64");
+            throw new MalformedFrameException("INVALID_PARAMETER: " + e.getMessage());
         }
-        if (pcm.length == 0 || pcm.length % 2 != 0) {
-            throw new MalformedFrameException("INVALID_PARAMETER: audio of " + pcm.length + " bytes is not whole 16-bit samples");
-        }
-        return AudioChunk.ofOwned(pcm); // the decoder's fresh array: no second copy
     }
 
     private static String text(JsonNode o, String field) {
