@@ -1,11 +1,15 @@
 package dev.lectern.domain.session;
 
-import static dev.lectern.domain.session.SessionMachine.*;
-import static dev.lectern.domain.session.States.*;
-import static dev.lectern.domain.session.WhileConnecting.*;
-import static dev.lectern.domain.session.WhileConnected.*;
-import static dev.lectern.domain.session.RefreshAndLoss.*;
-import static dev.lectern.domain.session.Streams.*;
+import static dev.lectern.domain.session.SessionMachine.CLOSE_NORMAL;
+import static dev.lectern.domain.session.SessionMachine.listener;
+import static dev.lectern.domain.session.SessionMachine.speaker;
+import static dev.lectern.domain.session.States.candidate;
+import static dev.lectern.domain.session.States.connectedState;
+import static dev.lectern.domain.session.States.current;
+import static dev.lectern.domain.session.States.with;
+import static dev.lectern.domain.session.WhileConnected.timer;
+import static dev.lectern.domain.session.Streams.segments;
+import static dev.lectern.domain.session.Streams.translated;
 
 import dev.lectern.domain.audio.SendQueue;
 import dev.lectern.domain.event.DropReason;

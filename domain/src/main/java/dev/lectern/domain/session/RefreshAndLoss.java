@@ -1,11 +1,17 @@
 package dev.lectern.domain.session;
 
-import static dev.lectern.domain.session.SessionMachine.*;
-import static dev.lectern.domain.session.States.*;
-import static dev.lectern.domain.session.Ending.*;
-import static dev.lectern.domain.session.WhileConnecting.*;
-import static dev.lectern.domain.session.WhileConnected.*;
-import static dev.lectern.domain.session.Streams.*;
+import static dev.lectern.domain.session.SessionMachine.CLOSE_ABNORMAL;
+import static dev.lectern.domain.session.SessionMachine.CLOSE_NORMAL;
+import static dev.lectern.domain.session.SessionMachine.speaker;
+import static dev.lectern.domain.session.States.connectedState;
+import static dev.lectern.domain.session.States.current;
+import static dev.lectern.domain.session.States.with;
+import static dev.lectern.domain.session.Ending.abortCandidate;
+import static dev.lectern.domain.session.Ending.end;
+import static dev.lectern.domain.session.WhileConnecting.scheduleRetry;
+import static dev.lectern.domain.session.Streams.flushQueue;
+import static dev.lectern.domain.session.Streams.resendLanguage;
+import static dev.lectern.domain.session.Streams.startLinkTimers;
 
 import dev.lectern.domain.ConnectionId;
 import dev.lectern.domain.IdToken;

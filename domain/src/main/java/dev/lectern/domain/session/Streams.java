@@ -1,11 +1,11 @@
 package dev.lectern.domain.session;
 
-import static dev.lectern.domain.session.SessionMachine.*;
-import static dev.lectern.domain.session.States.*;
-import static dev.lectern.domain.session.Ending.*;
-import static dev.lectern.domain.session.WhileConnecting.*;
-import static dev.lectern.domain.session.WhileConnected.*;
-import static dev.lectern.domain.session.RefreshAndLoss.*;
+import static dev.lectern.domain.session.SessionMachine.listener;
+import static dev.lectern.domain.session.SessionMachine.nextAudioWatch;
+import static dev.lectern.domain.session.States.current;
+import static dev.lectern.domain.session.States.with;
+import static dev.lectern.domain.session.States.withLink;
+import static dev.lectern.domain.session.Ending.finishIfDrained;
 
 import dev.lectern.domain.LanguageCode;
 import dev.lectern.domain.audio.JitterBuffer;

@@ -1,11 +1,27 @@
 package dev.lectern.domain.session;
 
-import static dev.lectern.domain.session.SessionMachine.*;
-import static dev.lectern.domain.session.States.*;
-import static dev.lectern.domain.session.Ending.*;
-import static dev.lectern.domain.session.WhileConnecting.*;
-import static dev.lectern.domain.session.RefreshAndLoss.*;
-import static dev.lectern.domain.session.Streams.*;
+import static dev.lectern.domain.session.SessionMachine.heartbeatWindow;
+import static dev.lectern.domain.session.SessionMachine.nextAudioWatch;
+import static dev.lectern.domain.session.States.candidate;
+import static dev.lectern.domain.session.States.connectedState;
+import static dev.lectern.domain.session.States.current;
+import static dev.lectern.domain.session.States.errorOf;
+import static dev.lectern.domain.session.States.isCandidate;
+import static dev.lectern.domain.session.States.with;
+import static dev.lectern.domain.session.RefreshAndLoss.beginCandidate;
+import static dev.lectern.domain.session.RefreshAndLoss.linkDead;
+import static dev.lectern.domain.session.RefreshAndLoss.linkLost;
+import static dev.lectern.domain.session.RefreshAndLoss.openCandidate;
+import static dev.lectern.domain.session.RefreshAndLoss.refreshFailed;
+import static dev.lectern.domain.session.RefreshAndLoss.startRefresh;
+import static dev.lectern.domain.session.RefreshAndLoss.switchOver;
+import static dev.lectern.domain.session.Streams.audio;
+import static dev.lectern.domain.session.Streams.pausedLocally;
+import static dev.lectern.domain.session.Streams.resumed;
+import static dev.lectern.domain.session.Streams.resumedLocally;
+import static dev.lectern.domain.session.Streams.skipHole;
+import static dev.lectern.domain.session.Streams.translated;
+import static dev.lectern.domain.session.Streams.watchAudio;
 
 import dev.lectern.domain.ConnectionId;
 import dev.lectern.domain.event.LecternEvent;

@@ -1,11 +1,22 @@
 package dev.lectern.domain.session;
 
-import static dev.lectern.domain.session.SessionMachine.*;
-import static dev.lectern.domain.session.States.*;
-import static dev.lectern.domain.session.Ending.*;
-import static dev.lectern.domain.session.WhileConnected.*;
-import static dev.lectern.domain.session.RefreshAndLoss.*;
-import static dev.lectern.domain.session.Streams.*;
+import static dev.lectern.domain.session.SessionMachine.speaker;
+import static dev.lectern.domain.session.States.confirms;
+import static dev.lectern.domain.session.States.connectedState;
+import static dev.lectern.domain.session.States.errorOf;
+import static dev.lectern.domain.session.States.isSessionGone;
+import static dev.lectern.domain.session.States.with;
+import static dev.lectern.domain.session.Ending.end;
+import static dev.lectern.domain.session.WhileConnected.connected;
+import static dev.lectern.domain.session.WhileConnected.retire;
+import static dev.lectern.domain.session.WhileConnected.timer;
+import static dev.lectern.domain.session.Streams.flushQueue;
+import static dev.lectern.domain.session.Streams.pausedLocally;
+import static dev.lectern.domain.session.Streams.resendLanguage;
+import static dev.lectern.domain.session.Streams.resumed;
+import static dev.lectern.domain.session.Streams.resumedLocally;
+import static dev.lectern.domain.session.Streams.skipHole;
+import static dev.lectern.domain.session.Streams.startLinkTimers;
 
 import dev.lectern.domain.ConnectionId;
 import dev.lectern.domain.IdToken;
