@@ -85,8 +85,13 @@ final class ConnectionLifetime {
             return;
         }
         conn.refreshSent = true;
+        sendRefreshRequest(conn, time.now());
+    }
+
+    /** A {@code connectionRefreshRequired} naming the connection's role (and a listener's language). */
+    void sendRefreshRequest(GatewayConnection conn, long now) {
         delivery.send(conn, ServerFrameWriter.write(new ServerMessage.ConnectionRefreshRequired(conn.session.id, conn.role.wireName(),
-                conn.role == Role.LISTENER ? conn.language : null, "Connection refresh required", time.now())));
+                conn.role == Role.LISTENER ? conn.language : null, "Connection refresh required", now)));
     }
 
     private void warn(GatewayConnection conn) {

@@ -162,8 +162,7 @@ final class GatewayCore {
         long age = now - conn.connectedAt;
         long refreshAt = settings.refreshAfter().toMillis();
         if (age >= refreshAt && age < refreshAt + settings.refreshWindow().toMillis()) {
-            delivery.send(conn, ServerFrameWriter.write(new ServerMessage.ConnectionRefreshRequired(conn.session.id, conn.role.wireName(),
-                    conn.role == Role.LISTENER ? conn.language : null, "Connection refresh required", now)));
+            lifetime.sendRefreshRequest(conn, now);
         } else if (age >= settings.warnAfter().toMillis()) {
             lifetime.sendWarning(conn, now);
         }
