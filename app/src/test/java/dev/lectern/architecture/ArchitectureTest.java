@@ -50,8 +50,8 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule gateway_protocol_does_not_depend_on_jetty = LecternArchitecture.gateway_protocol_does_not_depend_on_jetty;
     @ArchTest
-    static final ArchRule client_writes_its_frames_with_jackson_core_only =
-            LecternArchitecture.client_writes_its_frames_with_jackson_core_only;
+    static final ArchRule client_uses_the_object_mapper_only_to_read_trees =
+            LecternArchitecture.client_uses_the_object_mapper_only_to_read_trees;
     @ArchTest
     static final ArchRule no_package_is_split_across_artifacts = LecternArchitecture.no_package_is_split_across_artifacts;
 }

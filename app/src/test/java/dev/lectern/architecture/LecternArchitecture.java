@@ -99,10 +99,14 @@ final class LecternArchitecture {
                     .should().dependOnClassesThat().resideInAPackage("org.eclipse.jetty..")
                     .as("the gateway's protocol classes do not depend on Jetty (only LocalGateway, SessionHttpApi and AdminEndpoint face it)");
 
-    static final ArchRule client_writes_its_frames_with_jackson_core_only =
-            classes().that().haveFullyQualifiedName("dev.lectern.jetty.ClientFrameWriter")
-                    .should().onlyDependOnClassesThat().resideInAnyPackage(DOMAIN, "dev.lectern.jetty", "java..", "com.fasterxml.jackson.core..")
-                    .as("the client writes its frames with Jackson's streaming core only, never its object mapper");
+    /** The client classes that read JSON as a tree: rare server frames, the HTTP session API's bodies. */
+    static final String JETTY_ON_DATABIND = "dev\\.lectern\\.jetty\\.(ServerFrameReader|SessionJson|RefusalBody)(\\$.*)?";
+
+    static final ArchRule client_uses_the_object_mapper_only_to_read_trees =
+            noClasses().that().resideInAPackage(JETTY).and().haveNameNotMatching(JETTY_ON_DATABIND)
+                    .should().dependOnClassesThat().resideInAPackage("com.fasterxml.jackson.databind..")
+                    .as("the client uses Jackson's object mapper only where it reads a tree (ServerFrameReader, SessionJson,"
+                            + " RefusalBody); it writes its frames with the streaming core");
 
     /**
      * No package is split across artifacts: on the module path two jars may not share a package. Each class's

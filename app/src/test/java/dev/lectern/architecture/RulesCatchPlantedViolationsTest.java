@@ -15,6 +15,7 @@ import dev.lectern.javasound.archfixture.JavaSoundUsingJetty;
 import dev.lectern.jetty.JettyTransport;
 import dev.lectern.jetty.SplitPackagePlant;
 import dev.lectern.jetty.archfixture.JettyUsingCognito;
+import dev.lectern.jetty.archfixture.JettyWritingWithTheMapper;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,7 +35,9 @@ class RulesCatchPlantedViolationsTest {
                 Arguments.of(LecternArchitecture.guice_is_used_only_in_the_runner, DomainUsingGuice.class, "com.google.inject"),
                 Arguments.of(LecternArchitecture.no_field_injection, PortsPrintingAndInjecting.class, "injected"),
                 Arguments.of(LecternArchitecture.library_code_does_not_print_to_standard_streams, PortsPrintingAndInjecting.class, "System.out"),
-                Arguments.of(LecternArchitecture.gateway_protocol_does_not_depend_on_jetty, ProtocolUsingJetty.class, "HttpStatus"));
+                Arguments.of(LecternArchitecture.gateway_protocol_does_not_depend_on_jetty, ProtocolUsingJetty.class, "HttpStatus"),
+                Arguments.of(LecternArchitecture.client_uses_the_object_mapper_only_to_read_trees, JettyWritingWithTheMapper.class,
+                        "ObjectMapper"));
     }
 
     @ParameterizedTest(name = "{0}")
