@@ -75,6 +75,22 @@ public final class AudioChunk {
         System.arraycopy(pcm, offset, target, targetOffset, length);
     }
 
+    /** The same audio at {@code gain} (0.0 to 1.0) of its level; this chunk itself at 1.0. */
+    public AudioChunk scaled(double gain) {
+        Checks.require(gain >= 0.0 && gain <= 1.0, "gain", gain, "must be between 0.0 and 1.0");
+        if (gain == 1.0) {
+            return this;
+        }
+        byte[] out = new byte[pcm.length];
+        for (int i = 0; i < pcm.length; i += 2) {
+            int sample = (short) ((pcm[i] & 0xFF) | (pcm[i + 1] << 8));
+            int v = (int) Math.round(sample * gain);
+            out[i] = (byte) v;
+            out[i + 1] = (byte) (v >> 8);
+        }
+        return new AudioChunk(out);
+    }
+
     public int sizeInBytes() {
         return pcm.length;
     }

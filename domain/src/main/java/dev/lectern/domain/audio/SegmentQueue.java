@@ -13,9 +13,11 @@ import java.util.TreeMap;
  * The listener's queue of translated audio segments (protocol section 11.3): each segment arrives as a URL
  * with its text, is fetched and decoded elsewhere, and is played in order of its sequence number, which is
  * a timestamp. The queue decides what to fetch (a bounded number ahead of playback), drops a segment seen
- * twice (the overlap of a refresh), and releases segments in order as they become ready. A segment that
- * could not be had is a gap of its duration; time between two segments that no segment accounts for (a
- * segment the service never sent, a pause) is a gap of that length, capped. Immutable.
+ * twice (the overlap of a refresh), and releases segments in order as they become ready, back to back. A
+ * segment that could not be had is a gap of its duration (capped), so that the talk keeps its length. The
+ * spacing of timestamps paces nothing: it is the service's processing jitter (section 11.3), so time between
+ * two segments that no segment accounts for is never played as silence; where it is long enough to have held
+ * a segment the service never sent, a {@link Lost} step reports it. Immutable.
  */
 public final class SegmentQueue {
     private final Settings settings;
@@ -27,7 +29,10 @@ public final class SegmentQueue {
     /** How much audio, gaps included, has been released: where the next segment starts on the listener's timeline. */
     private final long positionMillis;
 
-    /** The bounds and tolerances of a queue. */
+    /**
+     * The bounds and tolerances of a queue: segments fetched ahead, kept at most, the spacing beyond a segment's
+     * end reported as a likely lost segment, the longest silence played for a failed segment.
+     */
     public record Settings(int ahead, int capacity, Duration gapTolerance, Duration maxGap) {
         public Settings {
             Checks.require(ahead >= 1 && ahead <= 16, "segmentsAhead", ahead, "must be between 1 and 16");
@@ -51,8 +56,6 @@ public final class SegmentQueue {
     public enum GapCause {
         /** The segment was announced but could not be fetched or decoded (see the failure). */
         SEGMENT_FAILED,
-        /** No segment covers this time: the service never sent one, or nothing was said. */
-        NOTHING_SENT,
         /** The queue was full and the segment was not kept. */
         QUEUE_FULL
     }
@@ -68,6 +71,13 @@ public final class SegmentQueue {
      * announced segment failed.
      */
     public record Gap(Duration length, long startMillis, GapCause cause, Segment segment, String failure) implements Step {}
+
+    /**
+     * Between {@code after} and {@code before} the timestamps leave {@code missing} beyond {@code after}'s end:
+     * more than the tolerance, so a segment was likely lost (an upload or signing failure sends nothing). Reported,
+     * never played: the next segment follows at once.
+     */
+    public record Lost(SequenceNumber after, SequenceNumber before, Duration missing) implements Step {}
 
     /** What an operation did: the new queue, segments to start fetching, steps to take in order, whether it was a duplicate. */
     public record Outcome(SegmentQueue queue, List<Segment> fetch, List<Step> steps, boolean duplicate) {}
@@ -171,9 +181,7 @@ public final class SegmentQueue {
             if (end >= 0) {
                 long missing = s.timestamp() - end;
                 if (missing > settings.gapTolerance().toMillis()) {
-                    long length = Math.min(missing, settings.maxGap().toMillis());
-                    steps.add(new Gap(Duration.ofMillis(length), position, GapCause.NOTHING_SENT, null, null));
-                    position += length;
+                    steps.add(new Lost(SequenceNumber.of(released), s.sequence(), Duration.ofMillis(missing)));
                 }
             }
             if (e.state() == State.READY) {

@@ -6,7 +6,9 @@ public enum DropReason {
     QUEUE_FULL,
     /** Captured while the broadcast was paused. */
     PAUSED,
-    /** Still queued when the client ended. */
+    /** Captured while the speaker had muted the broadcast (kept locally where the service cannot carry it). */
+    MUTED,
+    /** Still queued when the client ended, or captured while it was ending. */
     SESSION_ENDED,
     /** The transport failed to write it. */
     TRANSPORT_FAILURE

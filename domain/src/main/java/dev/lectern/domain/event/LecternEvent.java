@@ -76,11 +76,50 @@ public sealed interface LecternEvent {
     /** A translated segment could not be played: {@code reason} is expired, forbidden, not found, timeout, undecodable... */
     record SegmentFailed(SequenceNumber sequence, String reason) implements LecternEvent {}
 
-    /**
-     * {@code length} of silence at {@code startMillis} on the listener's timeline, for a segment that failed,
-     * or time no segment covers ({@code cause}).
-     */
+    /** {@code length} of silence at {@code startMillis} on the listener's timeline, for a segment that failed ({@code cause}). */
     record SegmentGap(long startMillis, Duration length, String cause) implements LecternEvent {}
+
+    /**
+     * The timestamps of two segments leave {@code missing} beyond the end of {@code after}: enough to have held a
+     * segment the service never sent (protocol section 11.3). Reported, never played as silence; {@code totalLost}
+     * counts them all.
+     */
+    record SegmentLikelyLost(SequenceNumber after, SequenceNumber before, Duration missing, long totalLost) implements LecternEvent {}
+
+    /**
+     * A speaker's end on the deployed service took a step (protocol section 11.5): {@code step} is
+     * {@code flush} (the socket kept open for the last batch), {@code mark} ({@code PATCH status:"ended"}),
+     * {@code close} (listeners are told {@code sessionEnded}) or {@code delete}; {@code outcome} says how it went.
+     */
+    record SessionEnding(String step, boolean ok, String outcome) implements LecternEvent {}
+
+    /**
+     * The speaker handed its session over from connection {@code from} to {@code to} (protocol section 11.4).
+     * The service took the old connection's close as the end: it told every listener {@code sessionEnded} and
+     * forgot them; listeners that rejoin (Lectern's do) hear the rest.
+     */
+    record SpeakerHandedOver(ConnectionId from, ConnectionId to, String message) implements LecternEvent {}
+
+    /** Told {@code sessionEnded} by the deployed service, the listener rejoins once, after {@code delay} (protocol section 11.5). */
+    record RejoinScheduled(Duration delay) implements LecternEvent {}
+
+    /** The rejoin was accepted: the session is still open; audio within {@code audioWait} shows the speaker handed over. */
+    record RejoinAccepted(Duration audioWait) implements LecternEvent {}
+
+    /** Audio came after the rejoin: the speaker handed over and the talk goes on. */
+    record RejoinResumed() implements LecternEvent {}
+
+    /** The rejoin was refused ({@code error}: 403 {@code SESSION_INACTIVE}, 404): the session is over. */
+    record RejoinRefused(LecternError error) implements LecternEvent {}
+
+    /** The rejoin was accepted but no audio came within {@code waited}: the speaker is gone, the session is over. */
+    record RejoinNoAudio(Duration waited) implements LecternEvent {}
+
+    /**
+     * No segment in {@code language} came within {@code waited} of the change: the deployed service answers a
+     * change with nothing, so the listener cannot tell whether it took effect; it keeps its old language.
+     */
+    record LanguageChangeUnconfirmed(LanguageCode language, Duration waited) implements LecternEvent {}
 
     /** The server ended the session. */
     record SessionEnded(SessionId sessionId, String message) implements LecternEvent {}

@@ -38,10 +38,13 @@ public sealed interface Effect {
     record CreateSession(CreateParams params) implements Effect {}
 
     /**
-     * Delete the session over the HTTP session API, then close {@code thenClose} (null: nothing to close)
-     * gracefully; the close follows the answer, or a bounded wait for it.
+     * Mark the session ended over the HTTP session API ({@code PATCH status:"ended"}); the answer comes back as
+     * {@code SessionApiAnswered(MARK_ENDED)}.
      */
-    record DeleteSession(dev.lectern.domain.SessionId sessionId, ConnectionId thenClose) implements Effect {}
+    record MarkSessionEnded(dev.lectern.domain.SessionId sessionId) implements Effect {}
+
+    /** Delete the session over the HTTP session API; the answer comes back as {@code SessionApiAnswered(DELETE)}. */
+    record DeleteSession(dev.lectern.domain.SessionId sessionId) implements Effect {}
 
     /** Fetch and decode a translated segment; the outcome comes back as {@code SegmentReady} or {@code SegmentFailed}. */
     record FetchSegment(dev.lectern.domain.audio.SegmentQueue.Segment segment) implements Effect {}

@@ -62,6 +62,9 @@ final class Ending {
      */
     static SessionState sessionEnded(Run run, SessionState state, ServerMessage.SessionEnded ended) {
         Context ctx = state.context();
+        if (Rejoin.applies(ctx)) {
+            return Rejoin.begin(run, state, ended); // the deployed service says this at a speaker's hand-over too
+        }
         run.notify(new LecternEvent.SessionEnded(ended.sessionId() != null ? ended.sessionId() : ctx.sessionId(),
                 ended.message()));
         Link link = current(state);
@@ -133,20 +136,18 @@ final class Ending {
 
     static SessionState userEnd(Run run, SessionState state, Input.End end) {
         Context ctx = state.context();
+        if (ctx.sessionApi()) {
+            return DeployedEnd.begin(run, state, end);
+        }
         if (state instanceof Connecting c) {
             if (c.connection() != null) {
                 run.emit(new Effect.Abort(c.connection()));
-            }
-            if (ctx.sessionApi() && ctx.sessionId() != null) {
-                run.emit(new Effect.DeleteSession(ctx.sessionId(), null));
             }
             return end(run, ctx, EndReason.ENDED_BY_USER);
         }
         Link link = current(state);
         Candidate cand = candidate(state);
-        if (ctx.sessionApi()) {
-            run.emit(new Effect.DeleteSession(ctx.sessionId(), link.id()));
-        } else if (ctx.speaker()) {
+        if (ctx.speaker()) {
             run.emit(new Effect.Transmit(link.id(), new ClientMessage.EndSession(end.reason())));
             run.emit(new Effect.Close(link.id(), CLOSE_NORMAL, "Session ended by speaker"));
         } else {

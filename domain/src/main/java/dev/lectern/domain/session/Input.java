@@ -43,8 +43,15 @@ public sealed interface Input {
         }
     }
 
-    /** End: the speaker ends the session, a listener leaves. */
-    record End(String reason) implements Input {}
+    /**
+     * End: the speaker ends the session, a listener leaves. {@code immediate}: skip the wait that lets a
+     * deployed service's last batch reach the listeners (a second Ctrl-C).
+     */
+    record End(String reason, boolean immediate) implements Input {
+        public End(String reason) {
+            this(reason, false);
+        }
+    }
 
     // ---- transport
 
@@ -99,6 +106,21 @@ public sealed interface Input {
     record SessionApiFailed(LecternError error) implements Input {
         public SessionApiFailed {
             Objects.requireNonNull(error, "error is null");
+        }
+    }
+
+    /** What a call to the HTTP session API was for, when its answer comes back as {@link SessionApiAnswered}. */
+    enum SessionApiCall {
+        /** {@code PATCH /sessions/{id}} with {@code status:"ended"}. */
+        MARK_ENDED,
+        /** {@code DELETE /sessions/{id}}. */
+        DELETE
+    }
+
+    /** The HTTP session API answered {@code call}: {@code error} is null on success. */
+    record SessionApiAnswered(SessionApiCall call, LecternError error) implements Input {
+        public SessionApiAnswered {
+            Objects.requireNonNull(call, "call is null");
         }
     }
 

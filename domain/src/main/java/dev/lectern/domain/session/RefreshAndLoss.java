@@ -32,7 +32,7 @@ final class RefreshAndLoss {
     private RefreshAndLoss() {}
 
     static SessionState startRefresh(Run run, Context ctx, Link link, String trigger) {
-        if (ctx.sessionApi()) {
+        if (ctx.sessionApi() && !ctx.settings().deployed().speakerHandover()) {
             // The deployed service ends the session when the speaker's old connection closes (section 11.4):
             // a refresh would end it at once. Keep this connection to its cutoff and say so run.now.
             SessionSettings s = ctx.settings();
@@ -42,8 +42,8 @@ final class RefreshAndLoss {
                 left = Math.min(left, s.maxConnectionAge().minus(s.refreshAfter()).toMillis());
             }
             run.notify(new LecternEvent.ConnectionWarning(Math.max(0, left) / 60_000.0,
-                    "this service ends a speaker's session when the speaker's connection closes, so the connection"
-                            + " cannot be replaced: the session ends when the service cuts it, in about "
+                    "the speaker's hand-over is turned off, and this service ends a speaker's session when the speaker's"
+                            + " connection closes: the session ends when the service cuts it, in about "
                             + Math.max(0, left / 60_000) + " min (" + trigger + ")"));
             return connectedState(ctx, link.blockRefresh(), null);
         }
@@ -64,7 +64,10 @@ final class RefreshAndLoss {
     static SessionState openCandidate(Run run, Context ctx, Link link, Candidate cand, IdToken token) {
         ConnectionId id = ctx.peekNextConnection();
         LanguageCode language = ctx.speaker() ? null : ctx.language();
-        run.emit(new Effect.Open(id, new ConnectRequest.RefreshConnection(ctx.sessionId(), ctx.role(), language, token)));
+        // the deployed service's speaker hands over to a second connection by session id (section 11.4)
+        ConnectRequest request = ctx.sessionApi() ? new ConnectRequest.Attach(ctx.sessionId(), token)
+                : new ConnectRequest.RefreshConnection(ctx.sessionId(), ctx.role(), language, token);
+        run.emit(new Effect.Open(id, request));
         run.emit(new Effect.StartTimer(TimerKey.REFRESH_CONFIRM, ctx.settings().refreshConfirmTimeout()));
         return connectedState(ctx.withNextConnection(), link,
                 new Candidate(id, cand.attempt(), Step.OPENING, cand.tokenRenewed(), language));
@@ -103,6 +106,10 @@ final class RefreshAndLoss {
         ctx = flushQueue(run, ctx, link);
         run.emit(new Effect.Close(old.id(), CLOSE_NORMAL, "Connection refresh"));
         run.notify(new LecternEvent.ConnectionRefreshed(old.id(), link.id()));
+        if (ctx.sessionApi()) {
+            run.notify(new LecternEvent.SpeakerHandedOver(old.id(), link.id(), "the session moved to a new connection; closing"
+                    + " the old one makes the service tell every listener sessionEnded, and listeners that rejoin hear the rest"));
+        }
         resendLanguage(run, ctx, link);
         return connectedState(ctx.withRetiring(old.id()), link, null);
     }

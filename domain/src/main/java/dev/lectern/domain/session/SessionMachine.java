@@ -114,6 +114,9 @@ public final class SessionMachine {
         if (state instanceof Ended ended) {                  // an ended session takes nothing more
             return Ending.whenEnded(run, ended, input);
         }
+        if (state.context().deployed().endStep() != Deployed.EndStep.NONE) { // a speaker's end on the deployed service
+            return DeployedEnd.step(run, state, input);
+        }
         if (input instanceof Input.End end) {                // the host ends it, in any state
             return Ending.userEnd(run, state, end);
         }
@@ -125,6 +128,9 @@ public final class SessionMachine {
         }
         if (input instanceof Input.SegmentFailed failed) {   // a segment that could not be had
             return Streams.segmentFailed(run, state, failed);
+        }
+        if (input instanceof Input.TimerFired t && t.key() == TimerKey.REJOIN_AUDIO) { // a rejoin that heard nothing
+            return Rejoin.noAudio(run, state);
         }
         if (state.context().ending()) {                      // after sessionEnded, waiting for the last segments
             return Ending.whileEnding(run, state, input);

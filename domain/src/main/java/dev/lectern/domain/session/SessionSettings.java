@@ -29,7 +29,8 @@ public record SessionSettings(
         Duration audioStallTimeout,
         Duration probeAckTimeout,
         dev.lectern.domain.audio.SegmentQueue.Settings segments,
-        Duration endLinger) {
+        Duration endLinger,
+        DeployedSettings deployed) {
 
     public static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
@@ -50,10 +51,11 @@ public record SessionSettings(
     public static final Duration DEFAULT_PROBE_ACK_TIMEOUT = Duration.ofMillis(2000);
     /**
      * Translated segments (protocol section 11.3): 3 fetched ahead of playback, 40 queued at most (two
-     * minutes), a missing second or less between two segments is not a gap, a gap is 10 s at most.
+     * minutes), a spacing of more than 2 s beyond a segment's end is reported as a likely lost segment, a failed
+     * segment's silence is 10 s at most.
      */
     public static final dev.lectern.domain.audio.SegmentQueue.Settings DEFAULT_SEGMENTS =
-            new dev.lectern.domain.audio.SegmentQueue.Settings(3, 40, Duration.ofSeconds(1), Duration.ofSeconds(10));
+            new dev.lectern.domain.audio.SegmentQueue.Settings(3, 40, Duration.ofSeconds(2), Duration.ofSeconds(10));
     /** After {@code sessionEnded}, a listener that was sent segments waits this long for the last ones (default 8 s). */
     public static final Duration DEFAULT_END_LINGER = Duration.ofSeconds(8);
 
@@ -75,6 +77,7 @@ public record SessionSettings(
         positive(probeAckTimeout, "probeAckTimeout");
         Objects.requireNonNull(segments, "segments is null");
         positive(endLinger, "endLinger");
+        Objects.requireNonNull(deployed, "deployed is null");
         require(heartbeatAckTimeout.compareTo(heartbeatInterval) < 0, "heartbeatAckTimeout", heartbeatAckTimeout,
                 "must be shorter than heartbeatInterval " + heartbeatInterval);
         require(silenceTimeout.compareTo(heartbeatInterval.multipliedBy(2)) > 0, "silenceTimeout", silenceTimeout,
@@ -115,6 +118,7 @@ public record SessionSettings(
         private Duration probeAckTimeout = DEFAULT_PROBE_ACK_TIMEOUT;
         private dev.lectern.domain.audio.SegmentQueue.Settings segments = DEFAULT_SEGMENTS;
         private Duration endLinger = DEFAULT_END_LINGER;
+        private DeployedSettings deployed = DeployedSettings.DEFAULTS;
 
         private Builder() {}
 
@@ -136,6 +140,7 @@ public record SessionSettings(
             probeAckTimeout = s.probeAckTimeout;
             segments = s.segments;
             endLinger = s.endLinger;
+            deployed = s.deployed;
         }
 
         /** How long to wait for the first frame after connecting (default 10 s). */
@@ -228,8 +233,8 @@ public record SessionSettings(
 
         /**
          * How translated segments are fetched and queued: fetched ahead of playback (1 to 16, default 3), kept
-         * at most (default 40), the missing time between two segments that is not yet a gap (1 s), the longest
-         * gap (10 s).
+         * at most (default 40), the spacing beyond a segment's end that is reported as a likely lost segment (2 s;
+         * reported only, never played as silence), the longest silence for a failed segment (10 s).
          */
         public Builder segments(int ahead, int capacity, Duration gapTolerance, Duration maxGap) {
             segments = new dev.lectern.domain.audio.SegmentQueue.Settings(ahead, capacity, gapTolerance, maxGap);
@@ -242,11 +247,17 @@ public record SessionSettings(
             return this;
         }
 
+        /** How the client meets the service as deployed today (defaults: {@link DeployedSettings#DEFAULTS}). */
+        public Builder deployed(DeployedSettings value) {
+            deployed = value;
+            return this;
+        }
+
         public SessionSettings build() {
             return new SessionSettings(confirmTimeout, heartbeatInterval, heartbeatAckTimeout, silenceTimeout,
                     refreshAfter, selfRefreshGrace, maxConnectionAge, refreshConfirmTimeout, reconnectBackoff,
                     refreshBackoff, sendQueueCapacity, jitterBufferCapacity, reorderWait, audioStallTimeout,
-                    probeAckTimeout, segments, endLinger);
+                    probeAckTimeout, segments, endLinger, deployed);
         }
     }
 }

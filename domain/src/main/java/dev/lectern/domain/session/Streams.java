@@ -7,6 +7,7 @@ import static dev.lectern.domain.session.States.with;
 import static dev.lectern.domain.session.States.withLink;
 import static dev.lectern.domain.session.Ending.finishIfDrained;
 
+import dev.lectern.domain.AudioChunk;
 import dev.lectern.domain.LanguageCode;
 import dev.lectern.domain.audio.JitterBuffer;
 import dev.lectern.domain.audio.QueuedChunk;
@@ -35,12 +36,13 @@ final class Streams {
         }
         long chunkId = ctx.counters().captured();
         ctx = ctx.withCounters(ctx.counters().plusCaptured());
-        if (ctx.paused()) {
+        if (ctx.paused() || ctx.deployed().muted()) {
             ctx = ctx.withCounters(ctx.counters().plusDropped(1)).withPausedDrops(ctx.pausedDrops() + 1);
             return with(state, ctx);
         }
+        AudioChunk audio = capture.audio().scaled(ctx.deployed().volume()); // the volume the service cannot carry
         if (state instanceof Connecting) {
-            SendQueue.Offer offer = ctx.queue().offer(new QueuedChunk(chunkId, capture.audio(), run.now));
+            SendQueue.Offer offer = ctx.queue().offer(new QueuedChunk(chunkId, audio, run.now));
             ctx = ctx.withQueue(offer.queue());
             if (!offer.dropped().isEmpty()) {
                 ctx = ctx.withCounters(ctx.counters().plusDropped(offer.dropped().size()));
@@ -50,8 +52,8 @@ final class Streams {
             return with(state, ctx);
         }
         Link link = current(state);
-        run.emit(new Effect.Transmit(link.id(), new ClientMessage.AudioChunkUpload(ctx.sessionId(), capture.audio(), chunkId, run.now)));
-        return with(state, ctx.withCounters(ctx.counters().plusSent(1)));
+        run.emit(new Effect.Transmit(link.id(), new ClientMessage.AudioChunkUpload(ctx.sessionId(), audio, chunkId, run.now)));
+        return with(state, sent(run, ctx, 1));
     }
 
     static SessionState malformed(Run run, SessionState state, Input.Malformed malformed) {
@@ -143,6 +145,12 @@ final class Streams {
         if (ctx.speaker() || t.url() == null || (t.sequenceNumber() == null && t.timestamp() == null)) {
             return ctx.withCounters(ctx.counters().plusIgnored());
         }
+        if (ctx.pendingLanguage() != null && ctx.pendingLanguage().equals(t.targetLanguage())) {
+            // the deployed service answers a change with nothing: its first segment in the new language confirms it
+            run.emit(new Effect.CancelTimer(TimerKey.LANGUAGE_CONFIRM));
+            ctx = ctx.withLanguage(t.targetLanguage(), null).withDeployed(ctx.deployed().languageAsked(-1));
+            run.notify(new LecternEvent.LanguageChanged(t.targetLanguage()));
+        }
         dev.lectern.domain.SequenceNumber seq = t.sequenceNumber() != null ? t.sequenceNumber()
                 : dev.lectern.domain.SequenceNumber.of(t.timestamp());
         long millis = t.duration() == null || t.duration() < 0 ? 0 : Math.round(t.duration() * 1000);
@@ -161,7 +169,13 @@ final class Streams {
             run.emit(new Effect.FetchSegment(s));
         }
         long played = 0;
+        Counters counters = ctx.counters();
         for (SegmentQueue.Step step : outcome.steps()) {
+            if (step instanceof SegmentQueue.Lost lost) {
+                counters = counters.plusSegmentLost();
+                run.notify(new LecternEvent.SegmentLikelyLost(lost.after(), lost.before(), lost.missing(), counters.segmentsLost()));
+                continue;
+            }
             if (step instanceof SegmentQueue.Play play) {
                 SegmentQueue.Segment s = play.segment();
                 run.emit(new Effect.Play(s.sequence(), play.audio()));
@@ -178,8 +192,7 @@ final class Streams {
                 }
             }
         }
-        Context next = ctx.withSegments(outcome.queue());
-        return played == 0 ? next : next.withCounters(next.counters().plusPlayed(played));
+        return ctx.withSegments(outcome.queue()).withCounters(played == 0 ? counters : counters.plusPlayed(played));
     }
 
     static void transcript(Run run, SegmentQueue.Segment s, long startMillis) {
@@ -202,7 +215,13 @@ final class Streams {
             run.emit(new Effect.Transmit(link.id(), new ClientMessage.AudioChunkUpload(ctx.sessionId(), chunk.audio(),
                     chunk.chunkId(), chunk.capturedAt())));
         }
-        return ctx.withQueue(drain.queue()).withCounters(ctx.counters().plusSent(drain.chunks().size()));
+        return sent(run, ctx.withQueue(drain.queue()), drain.chunks().size());
+    }
+
+    /** {@code n} chunks handed to the transport now: counted, and a deployed speaker's end flushes from here. */
+    static Context sent(Run run, Context ctx, int n) {
+        Context c = ctx.withCounters(ctx.counters().plusSent(n));
+        return ctx.sessionApi() ? c.withDeployed(c.deployed().sentAt(run.now)) : c;
     }
 
     static Context resumed(Run run, Context ctx) {
@@ -218,6 +237,39 @@ final class Streams {
                 "listeners are not told; captured audio is withheld until resume"));
         run.notify(new LecternEvent.SessionPaused(ctx.sessionId()));
         return ctx.withPaused(true);
+    }
+
+    /**
+     * A broadcast control the deployed service cannot carry (section 11.3), applied here where it can be: a
+     * mute withholds captured audio until unmute, a volume scales it before it is sent; each is reported.
+     * Anything else is not sent, and the host is told.
+     */
+    static Context controlLocally(Run run, Context ctx, ClientMessage message) {
+        if (message instanceof ClientMessage.MuteBroadcast && ctx.speaker()) {
+            run.notify(new LecternEvent.ControlNotDelivered("muteBroadcast",
+                    "applied here: captured audio is withheld until unmute; listeners are not told"));
+            run.notify(new LecternEvent.BroadcastChanged(ServerMessage.BroadcastChanged.Kind.BROADCAST_MUTED, null, null));
+            return ctx.withDeployed(ctx.deployed().withMuted(true));
+        }
+        if (message instanceof ClientMessage.UnmuteBroadcast && ctx.speaker()) {
+            run.notify(new LecternEvent.ControlNotDelivered("unmuteBroadcast", "applied here: audio flows again"));
+            run.notify(new LecternEvent.BroadcastChanged(ServerMessage.BroadcastChanged.Kind.BROADCAST_UNMUTED, null, null));
+            if (ctx.pausedDrops() > 0 && !ctx.paused()) {
+                run.notify(new LecternEvent.AudioDropped(ctx.pausedDrops(), DropReason.MUTED, ctx.counters().dropped()));
+                ctx = ctx.withPausedDrops(0);
+            }
+            return ctx.withDeployed(ctx.deployed().withMuted(false));
+        }
+        if (message instanceof ClientMessage.SetVolume volume && ctx.speaker()) {
+            double level = Math.max(0.0, Math.min(1.0, volume.volumeLevel()));
+            run.notify(new LecternEvent.ControlNotDelivered("setVolume",
+                    "applied here: captured audio is scaled to " + level + " before it is sent"));
+            run.notify(new LecternEvent.BroadcastChanged(ServerMessage.BroadcastChanged.Kind.VOLUME_CHANGED, null, level));
+            return ctx.withDeployed(ctx.deployed().withVolume(level));
+        }
+        run.notify(new LecternEvent.ControlNotDelivered(message.action(),
+                "not sent: the service cannot carry it for a session created over its HTTP API"));
+        return ctx;
     }
 
     static Context resumedLocally(Run run, Context ctx) {

@@ -23,5 +23,11 @@ public enum TimerKey {
     /** A listener checks that audio still flows; when it stops without a pause, it probes the link. */
     AUDIO_WATCH,
     /** After {@code sessionEnded}, the wait for the last translated segments ends. */
-    END_LINGER
+    END_LINGER,
+    /** A speaker's end on the deployed service: the current step's wait is over (section 11.5). */
+    END_STEP,
+    /** A rejoined listener has waited long enough for audio (section 11.5). */
+    REJOIN_AUDIO,
+    /** A listener's language change on the deployed service has waited long enough for a segment in the new language. */
+    LANGUAGE_CONFIRM
 }

@@ -16,6 +16,7 @@ import static dev.lectern.domain.session.RefreshAndLoss.refreshFailed;
 import static dev.lectern.domain.session.RefreshAndLoss.startRefresh;
 import static dev.lectern.domain.session.RefreshAndLoss.switchOver;
 import static dev.lectern.domain.session.Streams.audio;
+import static dev.lectern.domain.session.Streams.controlLocally;
 import static dev.lectern.domain.session.Streams.pausedLocally;
 import static dev.lectern.domain.session.Streams.resumed;
 import static dev.lectern.domain.session.Streams.resumedLocally;
@@ -112,19 +113,37 @@ final class WhileConnected {
             if (ctx.speaker()) {
                 return state;
             }
+            if (ctx.deployed().service()) {
+                return changeLanguageDeployed(run, state, ctx, link, change);
+            }
             run.emit(new Effect.Transmit(link.id(), new ClientMessage.ChangeLanguage(change.language())));
             return with(state, ctx.withLanguage(ctx.language(), change.language()));
         }
         if (input instanceof Input.SendControl control) {
             if (ctx.sessionApi()) {
-                run.notify(new LecternEvent.ControlNotDelivered(control.message().action(),
-                        "not sent: the service cannot carry it for a session created over its HTTP API"));
-                return state;
+                return with(state, controlLocally(run, ctx, control.message()));
             }
             run.emit(new Effect.Transmit(link.id(), control.message()));
             return state;
         }
         return state; // Start while connected: nothing to do
+    }
+
+    /**
+     * A language change on the deployed service (section 11.3): applied there only for the languages it lists,
+     * and answered by nothing; its first segment in the new language confirms it (Streams.translated), or the
+     * wait runs out and the host is told.
+     */
+    static SessionState changeLanguageDeployed(Run run, SessionState state, Context ctx, Link link, Input.ChangeLanguage change) {
+        if (!Deployed.changeable(change.language())) {
+            run.notify(new LecternEvent.Error(LecternError.local("UNSUPPORTED_LANGUAGE", "not sent: this service ignores a"
+                    + " change to " + change.language().value() + "; it changes only to " + String.join(" ",
+                    new java.util.TreeSet<>(Deployed.CHANGEABLE_LANGUAGES)))));
+            return state;
+        }
+        run.emit(new Effect.Transmit(link.id(), new ClientMessage.ChangeLanguage(change.language())));
+        run.emit(new Effect.StartTimer(TimerKey.LANGUAGE_CONFIRM, ctx.settings().deployed().languageConfirmTimeout()));
+        return with(state, ctx.withLanguage(ctx.language(), change.language()).withDeployed(ctx.deployed().languageAsked(run.now)));
     }
 
     static SessionState timer(Run run, SessionState state, Context ctx, Link link, Candidate cand, TimerKey key) {
@@ -209,6 +228,13 @@ final class WhileConnected {
             case REORDER -> {
                 return connectedState(skipHole(run, ctx), link, cand);
             }
+            case LANGUAGE_CONFIRM -> {
+                if (ctx.pendingLanguage() == null) {
+                    return state;
+                }
+                run.notify(new LecternEvent.LanguageChangeUnconfirmed(ctx.pendingLanguage(), settings.deployed().languageConfirmTimeout()));
+                return connectedState(ctx.withLanguage(ctx.language(), null).withDeployed(ctx.deployed().languageAsked(-1)), link, cand);
+            }
             default -> {
                 return state; // CONFIRM, RECONNECT belong to Connecting
             }
@@ -233,9 +259,12 @@ final class WhileConnected {
                 // deadline, not from a later decision the silence had left (while audio flows, no timer)
                 link = watchAudio(run, ctx, link);
             }
-            ctx = audio(run, ctx, audio, true);
+            ctx = audio(run, Rejoin.heardAudio(run, ctx), audio, true);
         } else if (message instanceof ServerMessage.TranslatedAudio t) {
-            ctx = translated(run, ctx, t);
+            ctx = translated(run, Rejoin.heardAudio(run, ctx), t);
+            if (!ctx.speaker() && !ctx.language().equals(link.language())) {
+                link = link.withLanguage(ctx.language()); // a change confirmed by its first segment
+            }
         } else if (message instanceof ServerMessage.BroadcastChanged change) {
             boolean wasPaused = ctx.paused();
             ctx = broadcastChanged(run, ctx, change);

@@ -125,6 +125,9 @@ final class WhileConnecting {
             }
             return ctx.speaker() ? with(c, resumed(run, ctx)) : c;
         }
+        if (input instanceof Input.SendControl control && ctx.sessionApi()) {
+            return with(c, Streams.controlLocally(run, ctx, control.message()));
+        }
         if (input instanceof Input.ChangeLanguage || input instanceof Input.SendControl) {
             run.notify(new LecternEvent.Error(LecternError.local("NOT_CONNECTED",
                     "not connected; try again after reconnecting")));
@@ -183,6 +186,9 @@ final class WhileConnecting {
             return beginAttempt(run, ctx, ConnectMode.CREATE, c.attempt(), c.tokenRenewed(), error, false);
         }
         if (failureClass != FailureClass.TRANSIENT || error.permanent()) {
+            if (ctx.deployed().rejoin() == Deployed.Rejoin.REJOINING) {
+                return Rejoin.refused(run, c, error); // 403 SESSION_INACTIVE, 404: the session is over
+            }
             run.notify(new LecternEvent.Error(error));
             return end(run, ctx, EndReason.PERMANENT_ERROR);
         }
@@ -243,7 +249,12 @@ final class WhileConnecting {
                 && complete.targetLanguage() != null) {
             streamLanguage = complete.targetLanguage();
         }
-        if (ctx.everActive()) {
+        if (c.mode() == ConnectMode.JOIN && !(message instanceof ServerMessage.SessionJoined)) {
+            ctx = ctx.withDeployed(ctx.deployed().asService()); // joined with no first frame: the deployed service
+        }
+        if (ctx.deployed().rejoin() == Deployed.Rejoin.REJOINING) {
+            ctx = Rejoin.accepted(run, ctx);
+        } else if (ctx.everActive()) {
             run.notify(new LecternEvent.Reconnected(c.attempt()));
         }
         ctx = ctx.withEverActive();

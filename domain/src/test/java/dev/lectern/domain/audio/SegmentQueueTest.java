@@ -32,6 +32,8 @@ class SegmentQueueTest {
                 out.add("play " + (p.segment().timestamp() - T0) + " at " + p.startMillis());
             } else if (s instanceof SegmentQueue.Gap g) {
                 out.add("gap " + g.length().toMillis() + " at " + g.startMillis() + " " + g.cause());
+            } else if (s instanceof SegmentQueue.Lost l) {
+                out.add("lost " + l.missing().toMillis() + " after " + (l.after().value() - T0));
             }
         }
         return out;
@@ -74,20 +76,43 @@ class SegmentQueueTest {
     }
 
     @Test
-    void aTimestampJumpIsTheMissingTimeCappedNeverMillionsOfChunks() {
+    void timestampSpacingIsNeverPlayedAsSilenceAndARoomForASegmentIsReportedLost() {
         SegmentQueue.Outcome o = SegmentQueue.empty(SETTINGS).offer(segment(0, 3000));
         o = o.queue().ready(SequenceNumber.of(T0), audio(3000));
         o = o.queue().offer(segment(6000 + 400, 3000)); // one segment of 3 s never came; 0.4 s of processing jitter
         o = o.queue().ready(SequenceNumber.of(T0 + 6400), audio(3000));
-        assertThat(describe(o.steps())).containsExactly("gap 3400 at 3000 NOTHING_SENT", "play 6400 at 6400");
+        assertThat(describe(o.steps())).as("reported, and the next one follows at once")
+                .containsExactly("lost 3400 after 0", "play 6400 at 3000");
 
-        o = o.queue().offer(segment(9400 + 700, 3000)); // jitter under the tolerance: no gap
+        o = o.queue().offer(segment(9400 + 700, 3000)); // jitter under the tolerance: nothing to report
         o = o.queue().ready(SequenceNumber.of(T0 + 10_100), audio(3000));
-        assertThat(describe(o.steps())).containsExactly("play 10100 at 9400");
+        assertThat(describe(o.steps())).containsExactly("play 10100 at 6000");
 
-        o = o.queue().offer(segment(3_600_000, 3000)); // an hour later: capped
+        o = o.queue().offer(segment(3_600_000, 3000)); // an hour later: still no silence
         o = o.queue().ready(SequenceNumber.of(T0 + 3_600_000), audio(3000));
-        assertThat(describe(o.steps())).containsExactly("gap 10000 at 12400 NOTHING_SENT", "play 3600000 at 22400");
+        assertThat(describe(o.steps())).containsExactly("lost 3586900 after 10100", "play 3600000 at 9000");
+        assertThat(o.queue().positionMillis()).as("the timeline holds only audio").isEqualTo(12_000);
+    }
+
+    @Test
+    void processingJitterOverALongTalkAddsNothingToTheTimeline() {
+        java.util.Random jitter = new java.util.Random(11);
+        SegmentQueue q = SegmentQueue.empty(dev.lectern.domain.session.SessionSettings.DEFAULT_SEGMENTS);
+        long cut = 0;
+        long played = 0;
+        for (int i = 0; i < 600; i++) { // 30 minutes of 3 s batches, each processed 0.5 to 2.5 s after its cut
+            cut += 3000;
+            long ts = cut + 500 + jitter.nextInt(2000);
+            SegmentQueue.Outcome o = q.offer(segment(ts, 3000));
+            o = o.queue().ready(SequenceNumber.of(T0 + ts), audio(3000));
+            for (SegmentQueue.Step step : o.steps()) {
+                assertThat(step).as("jitter is never a gap nor a loss").isInstanceOf(SegmentQueue.Play.class);
+                played++;
+            }
+            q = o.queue();
+        }
+        assertThat(played).isEqualTo(600);
+        assertThat(q.positionMillis()).as("30 minutes of audio take 30 minutes").isEqualTo(1_800_000);
     }
 
     @Test

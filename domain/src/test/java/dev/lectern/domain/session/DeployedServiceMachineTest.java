@@ -25,13 +25,25 @@ class DeployedServiceMachineTest {
     static final ServerMessage ENDED = new ServerMessage.SessionEnded(SESSION, "Speaker has ended the session", 0L);
 
     static Harness apiSpeaker() {
-        return new Harness(SessionMachine.initial(new SessionPlan.Speak(CreateParams.of(EN), true),
-                SessionSettings.ofDefaults(), 7));
+        return apiSpeaker(SessionSettings.ofDefaults());
+    }
+
+    static Harness apiSpeaker(SessionSettings settings) {
+        return new Harness(SessionMachine.initial(new SessionPlan.Speak(CreateParams.of(EN), true), settings, 7));
+    }
+
+    /** Settings with the speaker's hand-over and the listener's rejoin turned off. */
+    static SessionSettings withoutHandoverOrRejoin() {
+        return SessionSettings.builder().deployed(DeployedSettings.DEFAULTS.withSpeakerHandover(false).withListenerRejoin(false)).build();
     }
 
     /** A session-API speaker whose session exists and whose connection the first heartbeatAck confirmed. */
     static Harness activeApiSpeaker() {
-        Harness h = apiSpeaker();
+        return activeApiSpeaker(SessionSettings.ofDefaults());
+    }
+
+    static Harness activeApiSpeaker(SessionSettings settings) {
+        Harness h = apiSpeaker(settings);
         h.step(new Input.Start());
         h.step(new Input.SessionApiCreated(SESSION, EN, 1_900_000_000_000L));
         h.token();
@@ -183,8 +195,8 @@ class DeployedServiceMachineTest {
         }
 
         @Test
-        void aRefreshRequestIsTurnedIntoAnEarlyWarningAndNoSecondConnection() {
-            Harness h = activeApiSpeaker();
+        void withTheHandoverOffARefreshRequestIsTurnedIntoAnEarlyWarningAndNoSecondConnection() {
+            Harness h = activeApiSpeaker(withoutHandoverOrRejoin());
             int opens = h.requests.size();
             h.advance(Duration.ofMinutes(100));
             h.step(new Input.Received(h.lastOpened(), new ServerMessage.ConnectionRefreshRequired(SESSION, "speaker", null, "refresh", 0L)));
@@ -194,13 +206,13 @@ class DeployedServiceMachineTest {
             assertThat(h.events(LecternEvent.RefreshStarted.class)).isEmpty();
             assertThat(h.events(LecternEvent.ConnectionWarning.class)).singleElement().satisfies(w -> {
                 assertThat(w.remainingMinutes()).isBetween(19.0, 20.5);
-                assertThat(w.message()).contains("cannot be replaced");
+                assertThat(w.message()).contains("hand-over is turned off");
             });
         }
 
         @Test
-        void theCutoffEndsTheSessionAndNamesWhy() {
-            Harness h = activeApiSpeaker();
+        void withTheHandoverOffTheCutoffEndsTheSessionAndNamesWhy() {
+            Harness h = activeApiSpeaker(withoutHandoverOrRejoin());
             h.advance(Duration.ofMinutes(125));
 
             assertThat(h.state).isInstanceOfSatisfying(SessionState.Ended.class,
@@ -228,16 +240,6 @@ class DeployedServiceMachineTest {
             assertThat(h.state.context().counters().dropped()).isEqualTo(1);
         }
 
-        @Test
-        void endingDeletesTheSessionAndThenClosesInsteadOfSendingEndSession() {
-            Harness h = activeApiSpeaker();
-            ConnectionId conn = h.lastOpened();
-            h.step(new Input.End("done"));
-
-            assertThat(h.lastEffects).contains(new Effect.DeleteSession(SESSION, conn));
-            assertThat(h.sent(ClientMessage.EndSession.class)).isEmpty();
-            assertThat(h.state.kind()).isEqualTo(SessionState.Kind.ENDED);
-        }
     }
 
     @Nested
@@ -251,7 +253,11 @@ class DeployedServiceMachineTest {
         }
 
         static Harness joined() {
-            Harness h = SessionMachineTest.listener();
+            return joined(SessionSettings.ofDefaults());
+        }
+
+        static Harness joined(SessionSettings settings) {
+            Harness h = new Harness(SessionMachine.listener(settings, SESSION, ES, 7));
             h.step(new Input.Start());
             h.step(new Input.Opened(h.lastOpened()));
             h.step(new Input.Received(h.lastOpened(), ACK));
@@ -295,8 +301,8 @@ class DeployedServiceMachineTest {
         }
 
         @Test
-        void theSegmentPushedAfterSessionEndedIsStillPlayedThenTheListenerLeaves() {
-            Harness h = joined();
+        void withTheRejoinOffASegmentAfterSessionEndedIsStillPlayedThenTheListenerLeaves() {
+            Harness h = joined(withoutHandoverOrRejoin());
             h.step(new Input.Received(h.lastOpened(), segment(0)));
             h.step(new Input.SegmentReady(dev.lectern.domain.SequenceNumber.of(T0), dev.lectern.domain.AudioChunk.silence(3000)));
             int opens = h.requests.size();
@@ -317,8 +323,8 @@ class DeployedServiceMachineTest {
         }
 
         @Test
-        void whenTheServiceClosesTheConnectionAfterSessionEndedTheListenerLeavesWithoutWaiting() {
-            Harness h = joined();
+        void withTheRejoinOffAClosedConnectionAfterSessionEndedMeansLeavingWithoutWaiting() {
+            Harness h = joined(withoutHandoverOrRejoin());
             h.step(new Input.Received(h.lastOpened(), segment(0)));
             h.step(new Input.SegmentReady(dev.lectern.domain.SequenceNumber.of(T0), dev.lectern.domain.AudioChunk.silence(3000)));
             h.step(new Input.Received(h.lastOpened(), ENDED));

@@ -77,8 +77,6 @@ final class Harness {
             open.remove(c.id());
         } else if (effect instanceof Effect.Abort a) {
             open.remove(a.id());
-        } else if (effect instanceof Effect.DeleteSession d && d.thenClose() != null) {
-            open.remove(d.thenClose()); // closed once the DELETE answered (or the wait for it ran out)
         } else if (effect instanceof Effect.StartTimer t) {
             timers.put(t.key(), now + t.delay().toMillis());
             timerDelays.put(t.key(), t.delay());

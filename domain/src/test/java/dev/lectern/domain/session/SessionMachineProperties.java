@@ -195,9 +195,16 @@ class SessionMachineProperties {
                 .justMutate(w -> {
                     List<ConnectionId> ids = new ArrayList<>(w.h.requests.keySet());
                     ConnectionId on = ids.get((int) (Math.abs(w.h.now) % ids.size()));
-                    boolean ours = w.h.state.context().sessionId() != null;
+                    Context before = w.h.state.context();
+                    boolean ours = before.sessionId() != null;
+                    // a deployed listener rejoins once; a deployed speaker already ending finishes its own steps
+                    boolean rejoins = ours && Rejoin.applies(before);
+                    boolean speakerEnding = before.deployed().endStep() != Deployed.EndStep.NONE;
                     w.step(new Input.Received(on, new ServerMessage.SessionEnded(SESSION, "Speaker has ended the session", 0L)));
-                    if (ours) {
+                    if (rejoins) {
+                        w.rejoins++;
+                        assertThat(w.h.state.kind()).as("a rejoin is under way").isEqualTo(SessionState.Kind.CONNECTING);
+                    } else if (ours && !speakerEnding) {
                         w.sessionEnded = true;
                     }
                 });
@@ -408,6 +415,10 @@ class SessionMachineProperties {
         boolean wasEnded;
         /** A sessionEnded about this client's session arrived: nothing may connect from then on. */
         boolean sessionEnded;
+        /** sessionEnded calls for a rejoin (a listener of the deployed service): how many did. */
+        int rejoins;
+        /** A rejoin was refused for good: nothing may connect from then on. */
+        boolean rejoinRefused;
         final Set<ConnectionId> upgraded = new HashSet<>();
         Input lastInput;
 
@@ -543,8 +554,13 @@ class SessionMachineProperties {
             // a 401, or a 400 on a connect by session id (an expired token on the deployed service), renews once
             boolean renewable = speaker && (failure.classify() == FailureClass.UNAUTHORIZED
                     || (failure.status() == 400 && byId && inConnecting && !renewed));
+            boolean rejoining = !speaker && h.state.context().deployed().rejoin() == Deployed.Rejoin.REJOINING && inConnecting;
             step(new Input.Refused(id, failure));
             boolean permanent = failure.classify() != FailureClass.TRANSIENT && !renewable;
+            if (rejoining && permanent) {
+                rejoinRefused = true;
+                assertThat(h.events(LecternEvent.RejoinRefused.class)).as("a refused rejoin is told").isNotEmpty();
+            }
             boolean sessionGone = "SESSION_NOT_FOUND".equals(failure.code()) && resumingSpeaker;
             if (permanent && !sessionGone) {
                 // Guarantee 5: a permanent error is never retried.
@@ -616,6 +632,9 @@ class SessionMachineProperties {
                 }
                 if (sessionEnded) {
                     assertThat(e).as("nothing connects after sessionEnded").isNotInstanceOf(Effect.Open.class);
+                }
+                if (rejoinRefused) {
+                    assertThat(e).as("never a rejoin after a refused rejoin").isNotInstanceOf(Effect.Open.class);
                 }
                 if (e instanceof Effect.StartTimer t && (t.key() == TimerKey.RECONNECT || t.key() == TimerKey.REFRESH_RETRY)) {
                     BackoffPolicy policy = t.key() == TimerKey.RECONNECT ? settings().reconnectBackoff() : settings().refreshBackoff();

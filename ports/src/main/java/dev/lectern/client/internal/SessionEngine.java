@@ -47,15 +47,11 @@ import org.slf4j.LoggerFactory;
 public final class SessionEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionEngine.class);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
-    /** How long the end of a session-API speaker waits for its DELETE before closing anyway. */
-    static final Duration DELETE_WAIT = Duration.ofSeconds(5);
 
     private final Transport transport;
     private final TokenProvider tokens;
     private final SessionApi sessionApi;
     private final dev.lectern.client.SegmentLoader segments;
-    /** Work the end waits for before {@link #terminated()} completes: a DELETE and the close after it. */
-    private volatile CompletableFuture<?> endWork = CompletableFuture.completedFuture(null);
     private final AudioSink sink;
     /** Length of the last chunk played: a reported gap of n chunks is about n of these. */
     private long lastChunkMillis = 100;
@@ -98,7 +94,7 @@ public final class SessionEngine implements AutoCloseable {
             if (shared != null) {
                 shared.release();
             }
-            endWork.whenComplete((ok, failure) -> terminated.complete(endReason));
+            terminated.complete(endReason);
         });
         this.state = Objects.requireNonNull(b.initial, "initial state is null");
         this.snapshot = state;
@@ -160,12 +156,15 @@ public final class SessionEngine implements AutoCloseable {
         boolean canWait = !(scheduler instanceof LaneScheduler lane && lane.isLaneThread())
                 && !events.isDeliveringThread() && ownsScheduler;
         if (canWait) {
+            // a speaker's end on the deployed service takes its steps first, each bounded (DeployedEnd)
+            Duration wait = state().context().sessionApi()
+                    ? CLOSE_WAIT.plus(state().context().settings().deployed().endBound()) : CLOSE_WAIT;
             try {
-                terminated.get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                terminated.get(wait.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
-                log.warn("Client did not finish within {} ms; releasing anyway", CLOSE_WAIT.toMillis());
+                log.warn("Client did not finish within {} ms; releasing anyway", wait.toMillis());
                 release();
             }
         }
@@ -241,6 +240,7 @@ public final class SessionEngine implements AutoCloseable {
             Map.entry(Effect.CreateSession.class, (engine, effect) -> engine.createSession((Effect.CreateSession) effect)),
             Map.entry(Effect.FetchSegment.class, (engine, effect) -> engine.fetchSegment((Effect.FetchSegment) effect)),
             Map.entry(Effect.Silence.class, (engine, effect) -> engine.silence(((Effect.Silence) effect).length())),
+            Map.entry(Effect.MarkSessionEnded.class, (engine, effect) -> engine.markSessionEnded((Effect.MarkSessionEnded) effect)),
             Map.entry(Effect.DeleteSession.class, (engine, effect) -> engine.deleteSession((Effect.DeleteSession) effect)));
 
     private void play(Effect.Play play) {
@@ -375,27 +375,32 @@ public final class SessionEngine implements AutoCloseable {
         });
     }
 
-    /**
-     * DELETE, then close: the session ends for every listener by the service's own word, and the close that
-     * follows cannot race it. The close comes after the answer, or after {@link #DELETE_WAIT} without one;
-     * {@link #terminated()} waits for both.
-     */
+    /** {@code PATCH status:"ended"}; the answer, or its failure, comes back to the machine. */
+    private void markSessionEnded(Effect.MarkSessionEnded mark) {
+        answer(Input.SessionApiCall.MARK_ENDED, sessionApi == null ? null
+                : sessionApi.updateStatus(mark.sessionId(), "ended").thenApply(session -> null));
+    }
+
+    /** {@code DELETE}; the answer, or its failure, comes back to the machine. */
     private void deleteSession(Effect.DeleteSession delete) {
-        TransportConnection connection = delete.thenClose() == null ? null : connections.get(delete.thenClose());
-        if (connection != null) {
-            closing.add(delete.thenClose());
+        answer(Input.SessionApiCall.DELETE, sessionApi == null ? null : sessionApi.delete(delete.sessionId()));
+    }
+
+    /** Submits the outcome of a session-API call as {@code SessionApiAnswered}; the machine bounds the wait. */
+    private void answer(Input.SessionApiCall call, java.util.concurrent.CompletionStage<?> stage) {
+        if (stage == null) {
+            submit(new Input.SessionApiAnswered(call, new LecternError("NO_SESSION_API", "no session API configured", 0, null, true)));
+            return;
         }
-        CompletableFuture<Void> deleted = sessionApi == null ? CompletableFuture.completedFuture(null)
-                : sessionApi.delete(delete.sessionId()).toCompletableFuture().copy();
-        endWork = deleted.orTimeout(DELETE_WAIT.toMillis(), TimeUnit.MILLISECONDS).handle((ok, failure) -> {
-            if (failure != null) {
-                log.warn("Deleting session {} failed ({}); closing its connection ends it", delete.sessionId().value(),
-                        describe(failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure));
+        stage.whenComplete((ok, failure) -> {
+            if (failure == null) {
+                submit(new Input.SessionApiAnswered(call, null));
+                return;
             }
-            if (connection != null) {
-                connection.close(SessionMachine.CLOSE_NORMAL, "Session ended by speaker");
-            }
-            return null;
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            LecternError error = cause instanceof SessionApiException api ? api.error()
+                    : LecternError.local("SESSION_API_FAILED", "the session API failed: " + describe(cause));
+            submit(new Input.SessionApiAnswered(call, error));
         });
     }
 
