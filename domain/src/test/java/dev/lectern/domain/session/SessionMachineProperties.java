@@ -130,7 +130,7 @@ class SessionMachineProperties {
                 .withMaxTransformations(120));
     }
 
-    private static net.jqwik.api.state.ActionChainArbitrary<World> common(net.jqwik.api.state.ActionChainArbitrary<World> chain) {
+    static net.jqwik.api.state.ActionChainArbitrary<World> common(net.jqwik.api.state.ActionChainArbitrary<World> chain) {
         return chain
                 .withAction(3, Action.<World>when(w -> w.idle()).describeAs("start").justMutate(w -> w.step(new Input.Start())))
                 .withAction(4, tokenOutcome())
