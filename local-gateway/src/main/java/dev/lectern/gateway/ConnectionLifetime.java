@@ -112,6 +112,13 @@ final class ConnectionLifetime {
         long now = time.now();
         for (GatewayConnection conn : live) {
             if (now - conn.lastFrameAt > settings.idleTimeout().toMillis()) {
+                if (deployed) {
+                    // API Gateway's idle cut: no frame, no close handshake (protocol section 11.3)
+                    observer.closing(conn.toString(), conn.role, 1006, "Idle timeout");
+                    conn.open = false;
+                    conn.peer.disconnect();
+                    continue;
+                }
                 delivery.send(conn, ServerFrameWriter.write(new ServerMessage.ConnectionTimeout("Connection idle",
                         (int) ((now - conn.lastFrameAt) / 1000), now)));
                 close(conn, 1001, "Idle timeout");

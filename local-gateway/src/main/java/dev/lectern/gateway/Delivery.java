@@ -93,12 +93,18 @@ final class Delivery {
     void relay(GatewaySession session, AudioChunk audio, long sentAt) {
         synchronized (session) {
             session.received++;
-            if (!session.active || session.paused || session.muted) {
+            if (settings.flavor() == GatewaySettings.Flavor.DEPLOYED) {
+                // there the pipeline reads the session item for each batch: a speaker's close does not stop it
+                // (a second speaker connection still feeds it), a delete does; controls never reach it
+                if (session.deleted) {
+                    return;
+                }
+                if (segments != null) {
+                    segments.add(session, audio);
+                    return;
+                }
+            } else if (!session.active || session.paused || session.muted) {
                 return; // paused and muted sessions drop audio
-            }
-            if (segments != null) {
-                segments.add(session.id, session.source, listenedLanguages(session), audio, (language, json) -> announce(session, language, json));
-                return;
             }
             for (Map.Entry<LanguageCode, Long> stream : session.streams.entrySet()) {
                 LanguageCode language = stream.getKey();

@@ -34,6 +34,8 @@ final class GatewayCore {
     private static final Set<String> SPEAKER_ACTIONS = Set.of("sendAudio", "audioChunk", "pauseBroadcast", "resumeBroadcast",
             "muteBroadcast", "unmuteBroadcast", "setVolume", "speakerStateChange", "getSessionStatus", "endSession");
     private static final Set<String> LISTENER_ACTIONS = Set.of("pausePlayback", "changeLanguage");
+    /** The languages a deployed {@code changeLanguage} is applied for (its SUPPORTED_LANGUAGES, protocol section 11.3). */
+    static final Set<String> DEPLOYED_CHANGEABLE = Set.of("en", "es", "fr", "de", "pt", "it", "ja", "ko", "zh");
 
     private final GatewaySettings settings;
     /** The service as deployed (protocol section 11) rather than the seed's protocol. */
@@ -57,7 +59,9 @@ final class GatewayCore {
         this.time = new GatewayClock(clock, timer);
         this.store = settings.segments() ? new SegmentStore(clock, settings.segmentExpires(),
                 settings.sigV4() ? SegmentStore.Signing.SIGV4 : SegmentStore.Signing.EXPIRES) : null;
-        this.segments = settings.segments() ? new SegmentPipeline(settings.segmentLength().toMillis() / 1000.0, translator, store, clock) : null;
+        this.segments = settings.segments()
+                ? new SegmentPipeline(settings, translator, store, time, this::announceSegment)
+                : null;
         this.sessions = new SessionRegistry(ids, workers);
         this.admission = new Admission(settings, verifier, sessions, faults, observer, time);
         this.delivery = new Delivery(settings, translator, faults, time, observer, segments);
@@ -145,10 +149,14 @@ final class GatewayCore {
                 && conn.session.id.equals(audio.sessionId())) {
             conn.session.lane.execute(() -> delivery.relay(conn.session, audio.audio(), audio.timestamp() > 0 ? audio.timestamp() : now));
         } else if (message instanceof ClientMessage.ChangeLanguage change && conn.role == Role.LISTENER) {
+            if (!DEPLOYED_CHANGEABLE.contains(change.targetLanguage().value())) {
+                return; // applied only for the service's SUPPORTED_LANGUAGES; ignored otherwise, with no reply
+            }
             conn.session.lane.execute(() -> {
                 synchronized (conn.session) {
                     conn.language = change.targetLanguage();
                     conn.session.streams.putIfAbsent(change.targetLanguage(), 0L);
+                    conn.connectedAt = time.now(); // the record is written anew: its age starts again
                 }
             });
         } else {
@@ -266,8 +274,8 @@ final class GatewayCore {
             if (conn.role == Role.LISTENER) {
                 session.listeners.remove(conn);
             } else if (deployed) {
-                // the deployed disconnect handler ends the session for any speaker connection (section 11.4)
-                endDeployed(session, false);
+                // the deployed disconnect handler runs for any speaker connection, a handed-over one too (section 11.4)
+                speakerClosedDeployed(session);
             } else if (session.speaker == conn && session.active) {
                 if (code == 1000 || settings.speakerGrace().isZero()) {
                     endSessionLocked(session, "Speaker has ended the session");
@@ -306,41 +314,27 @@ final class GatewayCore {
     }
 
     /**
-     * The deployed service's end of a session: by the speaker's close, listeners are pushed
-     * {@code sessionEnded} with a {@code message} and left open; by {@code DELETE}, every connection, the
-     * speaker's too, is pushed one with a {@code reason} and then disconnected.
+     * The deployed disconnect handler for a speaker connection (protocol section 11.3): the session is marked
+     * {@code isActive:false} (its status stays what it was), every listener is pushed {@code sessionEnded} and
+     * its connection record deleted: the sockets stay open but get nothing more. A second speaker connection,
+     * opened before, keeps working; listeners may connect again while the status is {@code active}.
      */
-    private void endDeployed(GatewaySession session, boolean deleted) {
-        if (!session.active) {
-            return;
-        }
-        session.active = false;
-        session.status = "ended";
+    private void speakerClosedDeployed(GatewaySession session) {
         long now = time.now();
+        session.active = false;
         session.updatedAt = now;
-        if (deleted) {
-            String ended = "{\"type\":\"sessionEnded\",\"sessionId\":\"" + session.id.value()
-                    + "\",\"reason\":\"Session was deleted by speaker\",\"timestamp\":" + now + "}";
-            List<GatewayConnection> all = new ArrayList<>(session.listeners);
-            if (session.speaker != null && session.speaker.open) {
-                all.add(session.speaker);
-            }
-            for (GatewayConnection c : all) {
-                delivery.send(c, ended);
-                c.peer.close(1000, "Session deleted");
-            }
-        } else {
-            String ended = ServerFrameWriter.write(new ServerMessage.SessionEnded(session.id, "Speaker has ended the session", now));
-            for (GatewayConnection listener : List.copyOf(session.listeners)) {
-                delivery.send(listener, ended);
-            }
-            if (segments != null) {
-                // the last batch goes out after sessionEnded, to listeners still there (section 11.3)
-                segments.finish(session.id, session.source, Delivery.listenedLanguages(session),
-                        (language, json) -> delivery.announce(session, language, json));
-            }
+        String ended = ServerFrameWriter.write(new ServerMessage.SessionEnded(session.id, "Speaker has ended the session", now));
+        for (GatewayConnection listener : session.listeners) {
+            delivery.send(listener, ended);
         }
-        log.info("Session {} ended ({})", session.id, deleted ? "deleted over HTTP" : "speaker's connection closed");
+        int told = session.listeners.size();
+        session.listeners.clear();
+        log.info("Session {}: a speaker connection closed; {} listener(s) told sessionEnded and forgotten", session.id, told);
+    }
+
+    /** A processed segment to the listeners of its language (SegmentPipeline's announcer). */
+    private void announceSegment(GatewaySession session, LanguageCode language, String json) {
+        delivery.announce(session, language, json);
     }
 
     // ---------------------------------------------------------------------- the HTTP session API (deployed)
@@ -350,22 +344,25 @@ final class GatewayCore {
         return sessions.create(user, source, tier, time.now(), "Failed to create session");
     }
 
-    /** {@code DELETE /sessions/{id}}. */
+    /**
+     * {@code DELETE /sessions/{id}} as deployed (protocol section 11.1): it pushes nothing and closes nothing; it
+     * deletes the listeners' connection records and the session. Listeners stay connected and are never told;
+     * the speaker's socket stays open.
+     */
     void deleteOverHttp(GatewaySession session) {
         synchronized (session) {
-            endDeployed(session, true);
+            session.deleted = true;
+            session.listeners.clear();
+            sessions.remove(session.id);
         }
+        log.info("Session {} deleted over HTTP", session.id);
     }
 
-    /** {@code PATCH} of the status: {@code ended} ends the session as a delete does; the others only mark it. */
+    /** {@code PATCH} of the status: it only writes the item (new joins are refused once it is not {@code active}). */
     void updateStatus(GatewaySession session, String status) {
         synchronized (session) {
-            if ("ended".equals(status)) {
-                endDeployed(session, true);
-            } else if (session.active) {
-                session.status = status;
-                session.updatedAt = time.now();
-            }
+            session.status = status;
+            session.updatedAt = time.now();
         }
     }
 

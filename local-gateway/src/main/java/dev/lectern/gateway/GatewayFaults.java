@@ -90,6 +90,14 @@ public final class GatewayFaults {
         segmentsOrFail().duplicateNext.addAndGet(count);
     }
 
+    /**
+     * Deployed flavor: the next {@code count} segments are repeated a second later, as a Kinesis retry after a
+     * Lambda timeout repeats a batch: the same audio and text with a new timestamp, sequence number and URL.
+     */
+    public void retrySegments(int count) {
+        segmentsOrFail().retryNext.addAndGet(count);
+    }
+
     /** Deployed flavor: the next {@code count} segment URLs are signed already expired. */
     public void expireSegmentUrls(int count) {
         segmentsOrFail();

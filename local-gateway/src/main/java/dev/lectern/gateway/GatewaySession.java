@@ -25,7 +25,10 @@ final class GatewaySession {
     final List<GatewayConnection> listeners = new ArrayList<>();
     /** The next sequence number of each language someone listens to. */
     final Map<LanguageCode, Long> streams = new LinkedHashMap<>();
+    /** Seed: the session lasts. Deployed: its {@code isActive}, false after a speaker connection's close (status may stay active). */
     boolean active = true;
+    /** Deployed: deleted over HTTP; its audio reaches no one. */
+    boolean deleted;
     boolean paused;
     boolean muted;
     double volume = 1.0;

@@ -12,7 +12,8 @@ public record GatewaySettings(String host, int port, Duration refreshAfter, Dura
                               int sessionsPerHour, int joinsPerMinute, int connectsPerMinute, long maxOutboundBytes,
                               java.nio.file.Path tlsKeyStore, String tlsKeyStorePassword, int adminPort,
                               Flavor flavor, int httpPort, Duration refreshWindow, boolean segments,
-                              Duration segmentLength, Duration segmentExpires, boolean sigV4) {
+                              Duration segmentLength, Duration segmentExpires, boolean sigV4,
+                              Duration segmentProcessing, Duration segmentJitter, long seed) {
 
     /**
      * Which service the gateway stands in for: {@code SEED}, the protocol of sections 1-10; {@code DEPLOYED},
@@ -54,6 +55,9 @@ public record GatewaySettings(String host, int port, Duration refreshAfter, Dura
         check(segmentLength != null && segmentLength.toMillis() >= 500 && segmentLength.toSeconds() <= 30, "segmentLength", segmentLength);
         positive(segmentExpires, "segmentExpires");
         check(!segments || flavor == Flavor.DEPLOYED, "segments", segments);
+        check(segmentProcessing != null && !segmentProcessing.isNegative() && segmentProcessing.toSeconds() <= 60,
+                "segmentProcessing", segmentProcessing);
+        check(segmentJitter != null && !segmentJitter.isNegative() && segmentJitter.toSeconds() <= 60, "segmentJitter", segmentJitter);
     }
 
     @Override
@@ -105,6 +109,9 @@ public record GatewaySettings(String host, int port, Duration refreshAfter, Dura
         b.segmentLength = segmentLength;
         b.segmentExpires = segmentExpires;
         b.sigV4 = sigV4;
+        b.segmentProcessing = segmentProcessing;
+        b.segmentJitter = segmentJitter;
+        b.seed = seed;
         return b;
     }
 
@@ -133,6 +140,9 @@ public record GatewaySettings(String host, int port, Duration refreshAfter, Dura
         private Duration segmentLength = Duration.ofSeconds(3);
         private Duration segmentExpires = Duration.ofSeconds(600);
         private boolean sigV4;
+        private Duration segmentProcessing = Duration.ofMillis(500);
+        private Duration segmentJitter = Duration.ofSeconds(1);
+        private long seed = 1;
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -197,7 +207,7 @@ public record GatewaySettings(String host, int port, Duration refreshAfter, Dura
             return this;
         }
 
-        /** The length of a batch of the speaker's audio that becomes one segment (default 3 s, 0.5 s to 30 s). */
+        /** The wall-clock window that cuts the speaker's audio into batches, one segment each (default 3 s, 0.5 s to 30 s). */
         public Builder segmentLength(Duration v) {
             segmentLength = v;
             return this;
@@ -215,12 +225,29 @@ public record GatewaySettings(String host, int port, Duration refreshAfter, Dura
             return this;
         }
 
+        /**
+         * How long the deployed pipeline takes for a batch after its cut: {@code processing} plus a uniform random
+         * part up to {@code jitter}, drawn from a generator seeded by {@link #seed} (defaults 0.5 s and 1 s). Batches
+         * of a session are processed one after another, so their timestamps keep their order and carry this jitter.
+         */
+        public Builder segmentProcessing(Duration processing, Duration jitter) {
+            segmentProcessing = processing;
+            segmentJitter = jitter;
+            return this;
+        }
+
+        /** The seed of the gateway's random draws (processing jitter), so that a run can be repeated (default 1). */
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
         public GatewaySettings build() {
             boolean withSegments = segments != null ? segments : flavor == Flavor.DEPLOYED;
             return new GatewaySettings(host, port, refreshAfter, warnAfter, maxConnectionAge, heartbeatTimeout, idleTimeout,
                     speakerGrace, maxListeners, sessionsPerHour, joinsPerMinute, connectsPerMinute, maxOutboundBytes,
                     tlsKeyStore, tlsKeyStorePassword, adminPort, flavor, httpPort, refreshWindow, withSegments,
-                    segmentLength, segmentExpires, sigV4);
+                    segmentLength, segmentExpires, sigV4, segmentProcessing, segmentJitter, seed);
         }
     }
 }

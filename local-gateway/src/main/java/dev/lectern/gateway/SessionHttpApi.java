@@ -58,7 +58,8 @@ final class SessionHttpApi extends Handler.Abstract {
             return answer(response, callback, 426, "{\"error\":\"Upgrade required: connect with WebSocket\",\"timestamp\":" + core.now() + "}");
         }
         String user = user(request.getHeaders().get("Authorization"));
-        if (user == null) {
+        boolean publicRead = "GET".equals(method) && path.startsWith("/sessions/"); // no authorizer on that route
+        if (user == null && !publicRead) {
             return answer(response, callback, 401, "{\"message\":\"Unauthorized\"}");
         }
         try {
@@ -78,7 +79,7 @@ final class SessionHttpApi extends Handler.Abstract {
             }
             switch (method) {
                 case "GET":
-                    return answer(response, callback, 200, body(session));
+                    return answer(response, callback, 200, body(session, true));
                 case "DELETE":
                     if (!user.equals(session.owner)) {
                         return error(response, callback, 403, "Not authorized to delete this session");
@@ -118,7 +119,7 @@ final class SessionHttpApi extends Handler.Abstract {
         }
         try {
             GatewaySession session = core.createOverHttp(user, LanguageCode.of(source), qualityTier);
-            return answer(response, callback, 201, body(session));
+            return answer(response, callback, 201, body(session, false));
         } catch (Refusal refusal) {
             return error(response, callback, refusal.status, refusal.getMessage());
         }
@@ -131,7 +132,7 @@ final class SessionHttpApi extends Handler.Abstract {
             return error(response, callback, 400, "No valid fields to update (status: active, paused or ended)");
         }
         core.updateStatus(session, status.toLowerCase(Locale.ROOT));
-        return answer(response, callback, 200, body(session));
+        return answer(response, callback, 200, body(session, true));
     }
 
     private String user(String authorization) {
@@ -155,7 +156,12 @@ final class SessionHttpApi extends Handler.Abstract {
         }
     }
 
-    private String body(GatewaySession session) {
+    /**
+     * The session as JSON. {@code stored}: as GET and PATCH return it, the stored item as it is: numbers that
+     * the store keeps as strings come as strings, and {@code isActive} is there (false after a speaker
+     * connection's close, while {@code status} stays what it was).
+     */
+    private String body(GatewaySession session, boolean stored) {
         ObjectNode o = JSON.createObjectNode();
         synchronized (session) {
             o.put("sessionId", session.id.value());
@@ -163,10 +169,17 @@ final class SessionHttpApi extends Handler.Abstract {
             o.put("sourceLanguage", session.source.value());
             o.put("qualityTier", session.tier.wireName());
             o.put("status", session.status);
-            o.put("listenerCount", 0); // the deployed service does not keep it on join (section 11.3)
+            long expiresAt = session.createdAt / 1000 + DAY_SECONDS;
+            if (stored) {
+                o.put("isActive", session.active);
+                o.put("listenerCount", "0"); // not kept on join there (section 11.3), and a string in the item
+                o.put("expiresAt", Long.toString(expiresAt));
+            } else {
+                o.put("listenerCount", 0);
+                o.put("expiresAt", expiresAt);
+            }
             o.put("createdAt", session.createdAt);
             o.put("updatedAt", session.updatedAt);
-            o.put("expiresAt", session.createdAt / 1000 + DAY_SECONDS);
             o.put("kvsChannelArn", "arn:aws:kinesisvideo:local:000000000000:channel/" + session.id.value() + "/0");
             o.put("kvsChannelName", "session-" + session.id.value());
             o.putObject("kvsSignalingEndpoints");

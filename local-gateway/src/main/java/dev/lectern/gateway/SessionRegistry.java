@@ -38,6 +38,11 @@ final class SessionRegistry {
         return sessions.get(id);
     }
 
+    /** Forgets one session (a deployed {@code DELETE}). */
+    void remove(SessionId id) {
+        sessions.remove(id);
+    }
+
     /** Forgets every session. */
     void clear() {
         sessions.clear();

@@ -53,7 +53,9 @@ class CognitoOutageIT {
 
     @AfterEach
     void stop() throws Exception {
-        talk.shutdownNow();
+        if (talk != null) {
+            talk.shutdownNow();
+        }
         cognito.close();
     }
 
@@ -102,7 +104,9 @@ class CognitoOutageIT {
             long renewedAfterMs = (System.nanoTime() - down) / 1_000_000 - outageMs;
             int afterRenewal = speakerEvents.events(LecternEvent.ConnectionRefreshed.class).size();
             await().atMost(Duration.ofSeconds(6)).until(() -> speakerEvents.events(LecternEvent.ConnectionRefreshed.class).size() > afterRenewal);
-            talk.shutdownNow();
+            if (talk != null) {
+                talk.shutdownNow();
+            }
             talk.awaitTermination(5, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() >= speaker.counters().captured());
             long captured = speaker.counters().captured();
@@ -155,7 +159,9 @@ class CognitoOutageIT {
             assertThat(why.cause().permanent()).isFalse();
             cognito.startAgain();
             LecternEvent.Reconnected back = speakerEvents.await(LecternEvent.Reconnected.class, Duration.ofSeconds(30));
-            talk.shutdownNow();
+            if (talk != null) {
+                talk.shutdownNow();
+            }
             talk.awaitTermination(5, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() >= speaker.counters().captured());
             long captured = speaker.counters().captured();

@@ -63,7 +63,10 @@ class DeployedClientIT {
     static SessionSettings clientSettings() {
         return Fixtures.clientSettings().toBuilder().heartbeatInterval(Duration.ofSeconds(1))
                 .heartbeatAckTimeout(Duration.ofMillis(900)).silenceTimeout(Duration.ofSeconds(5))
-                .maxConnectionAge(Duration.ofSeconds(20)).build();
+                .maxConnectionAge(Duration.ofSeconds(20))
+                .deployed(dev.lectern.domain.session.DeployedSettings.DEFAULTS.withEndFlush(Duration.ofSeconds(1))
+                        .withRejoinSpread(Duration.ofMillis(500)).withRejoinAudioWait(Duration.ofSeconds(2)))
+                .build();
     }
 
     /** The gateway asking for a refresh on heartbeats from 3 s to 6 s, warning from 12 s, cutting at 20 s. */
@@ -113,50 +116,7 @@ class DeployedClientIT {
     }
 
     @Test
-    void aSessionCreatedOverHttpStreamsToThreeListenersThatRefreshUnconfirmedAndEndsByDelete() throws Exception {
-        start(refreshingGateway());
-        RecordingListener speakerEvents = new RecordingListener();
-        SpeakerClient speaker = speaker(speakerEvents, sessionApi(), clientSettings());
-        SessionId id = speaker.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        assertThat(speakerEvents.await(LecternEvent.SessionCreated.class, WAIT).expiresAtMillis())
-                .as("read from the session's expiresAt in seconds").isGreaterThan(System.currentTimeMillis() + 86_000_000L);
-
-        List<ListenerClient> listeners = new ArrayList<>();
-        List<RecordingListener> listenerEvents = new ArrayList<>();
-        for (String language : new String[] {"es", "de", "fr"}) {
-            RecordingListener events = new RecordingListener();
-            ListenerClient l = listener(id, language, events, clientSettings());
-            l.start().toCompletableFuture().get(10, TimeUnit.SECONDS); // joined: confirmed by a heartbeat's answer
-            listeners.add(l);
-            listenerEvents.add(events);
-        }
-        await().atMost(WAIT).until(() -> speaker.state() == dev.lectern.domain.session.SessionState.Kind.ACTIVE);
-
-        stream(speaker, 80); // 8 s: every listener's connection is asked to refresh from 3 s on
-
-        for (RecordingListener events : listenerEvents) {
-            await().atMost(WAIT).until(() -> !events.events(LecternEvent.ConnectionRefreshed.class).isEmpty());
-            assertThat(events.events(LecternEvent.SessionJoined.class)).hasSize(1);
-            assertThat(events.events(LecternEvent.AudioReceived.class)).as("audio flowed").hasSizeGreaterThan(40);
-            assertThat(events.events(LecternEvent.Disconnected.class)).as("heartbeats answered: no link given up").isEmpty();
-            Fixtures.assertPlayedInOrderOrReported(events);
-        }
-        assertThat(speakerEvents.events(LecternEvent.RefreshStarted.class)).as("the speaker keeps its connection").isEmpty();
-        assertThat(speakerEvents.events(LecternEvent.ConnectionWarning.class)).as("and says why, early")
-                .anySatisfy(w -> assertThat(w.message()).contains("cannot be replaced"));
-        assertThat(gateway.chunksReceived(id)).as("every chunk arrived as audioChunk").isEqualTo(80);
-
-        speaker.end("done");
-        assertThat(speaker.terminated().toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(EndReason.ENDED_BY_USER);
-        for (int i = 0; i < listeners.size(); i++) {
-            assertThat(listeners.get(i).terminated().toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(EndReason.SESSION_ENDED);
-            assertThat(listenerEvents.get(i).events(LecternEvent.SessionEnded.class)).singleElement()
-                    .satisfies(e -> assertThat(e.message()).isEqualTo("Session was deleted by speaker"));
-        }
-    }
-
-    @Test
-    void whenTheDeleteFailsTheSpeakersCloseStillEndsTheSessionForListeners() throws Exception {
+    void whenTheDeleteFailsTheEndStillReachesTheListenersAndTheSpeakerSaysSo() throws Exception {
         start(Fixtures.gateway());
         SessionApi failingDelete = new SessionApi() {
             final JettySessionApi real = sessionApi();
@@ -177,7 +137,9 @@ class DeployedClientIT {
                 return CompletableFuture.failedFuture(new IllegalStateException("session API unreachable"));
             }
         };
-        SpeakerClient speaker = speaker(new RecordingListener(), failingDelete, Fixtures.steady());
+        RecordingListener speakerEvents = new RecordingListener();
+        SpeakerClient speaker = speaker(speakerEvents, failingDelete, Fixtures.steady().toBuilder()
+                .deployed(dev.lectern.domain.session.DeployedSettings.DEFAULTS.withEndFlush(Duration.ofSeconds(1))).build());
         SessionId id = speaker.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
         RecordingListener events = new RecordingListener();
         ListenerClient listener = listener(id, "es", events, Fixtures.steady());
@@ -186,9 +148,15 @@ class DeployedClientIT {
 
         speaker.close();
 
+        assertThat(speaker.terminated().toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(EndReason.ENDED_BY_USER);
+        assertThat(speakerEvents.events(LecternEvent.SessionEnding.class)).filteredOn(e -> e.step().equals("delete"))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.ok()).isFalse();
+                    assertThat(e.outcome()).contains("session API unreachable");
+                });
         assertThat(listener.terminated().toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(EndReason.SESSION_ENDED);
-        assertThat(events.events(LecternEvent.SessionEnded.class)).singleElement()
-                .satisfies(e -> assertThat(e.message()).isEqualTo("Speaker has ended the session"));
+        assertThat(events.events(LecternEvent.RejoinRefused.class)).as("marked ended before the close: the rejoin is refused")
+                .singleElement().satisfies(e -> assertThat(e.error().status()).isEqualTo(403));
     }
 
     @Test
@@ -203,7 +171,9 @@ class DeployedClientIT {
         await().atMost(WAIT).until(() -> gateway.listenerCount(id) == 1);
         assertThat(listener.state()).isEqualTo(dev.lectern.domain.session.SessionState.Kind.CONNECTING);
 
-        sessionApi().delete(id).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        try (RawPeer speaker = RawPeer.connect(endpoint, "sessionId=" + id.value() + "&token=alice-1")) {
+            speaker.socket.sendClose(1000, "gone").get(5, TimeUnit.SECONDS); // the service tells its listeners
+        }
 
         assertThat(listener.terminated().toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(EndReason.SESSION_ENDED);
         assertThat(events.events(LecternEvent.SessionJoined.class)).isEmpty();
@@ -212,13 +182,14 @@ class DeployedClientIT {
     }
 
     @Test
-    void aSpeakerWhoseConnectionTheServiceCutsIsToldWhyTheSessionEnded() throws Exception {
+    void withTheHandoverOffASpeakerWhoseConnectionTheServiceCutsIsToldWhyTheSessionEnded() throws Exception {
         start(Fixtures.gateway().refreshAfter(Duration.ofSeconds(2)).refreshWindow(Duration.ofSeconds(2))
                 .warnAfter(Duration.ofSeconds(3)).maxConnectionAge(Duration.ofSeconds(5)));
         RecordingListener speakerEvents = new RecordingListener();
-        // the client's own cutoff later than the service's: the service cuts first, as API Gateway does
+        // the client's own cutoff later than the service's: the service cuts first, as API Gateway does; no hand-over
         SpeakerClient speaker = speaker(speakerEvents, sessionApi(), clientSettings().toBuilder()
-                .refreshAfter(Duration.ofSeconds(2)).maxConnectionAge(Duration.ofSeconds(30)).build());
+                .refreshAfter(Duration.ofSeconds(2)).maxConnectionAge(Duration.ofSeconds(30))
+                .deployed(dev.lectern.domain.session.DeployedSettings.DEFAULTS.withSpeakerHandover(false)).build());
         SessionId id = speaker.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
         RecordingListener listenerEvents = new RecordingListener();
         ListenerClient listener = listener(id, "es", listenerEvents, clientSettings());

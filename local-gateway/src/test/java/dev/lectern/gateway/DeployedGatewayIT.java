@@ -159,35 +159,6 @@ class DeployedGatewayIT {
     }
 
     @Test
-    void closingAnySpeakerConnectionEndsTheSessionSoASpeakerRefreshEndsIt() throws Exception {
-        String id = createSession("alice");
-        try (RawPeer listener = RawPeer.connect(ws, "sessionId=" + id + "&targetLanguage=es");
-             RawPeer old = RawPeer.connect(ws, "sessionId=" + id + "&token=alice");
-             RawPeer fresh = RawPeer.connect(ws, "action=refreshConnection&role=speaker&sessionId=" + id + "&token=alice")) {
-            old.socket.sendClose(1000, "Connection refresh").get(5, TimeUnit.SECONDS);
-            String ended = listener.await("sessionEnded", WAIT);
-            assertThat(JSON.readTree(ended).get("message").asText()).isEqualTo("Speaker has ended the session");
-            assertThat(refusedWith(ws, "sessionId=" + id + "&targetLanguage=es")).as("SESSION_INACTIVE").isEqualTo(403);
-            assertThat(JSON.readTree(request("GET", "/sessions/" + id, "alice", null).body()).get("status").asText())
-                    .isEqualTo("ended");
-        }
-    }
-
-    @Test
-    void deleteTellsEveryConnectionWithAReasonAndDisconnectsIt() throws Exception {
-        String id = createSession("alice");
-        try (RawPeer listener = RawPeer.connect(ws, "sessionId=" + id + "&targetLanguage=es");
-             RawPeer speaker = RawPeer.connect(ws, "sessionId=" + id + "&token=alice")) {
-            assertThat(request("DELETE", "/sessions/" + id, "alice", null).statusCode()).isEqualTo(204);
-            for (RawPeer peer : new RawPeer[] {listener, speaker}) {
-                JsonNode ended = JSON.readTree(peer.await("sessionEnded", WAIT));
-                assertThat(ended.get("reason").asText()).isEqualTo("Session was deleted by speaker");
-                assertThat(peer.closedWith.get(5, TimeUnit.SECONDS)).isEqualTo(1000);
-            }
-        }
-    }
-
-    @Test
     void withholdingHeartbeatAcksIsAFaultTheDeployedFlavorCanPlant() throws Exception {
         String id = createSession("alice");
         gateway.faults().withholdHeartbeatAcks(true);

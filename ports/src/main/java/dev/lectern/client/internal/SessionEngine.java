@@ -193,12 +193,42 @@ public final class SessionEngine implements AutoCloseable {
             try {
                 run(effect);
             } catch (RuntimeException e) {
-                log.error("Effect {} failed", effect.getClass().getSimpleName(), e);
+                failed(effect, e);
             }
         }
         if (ending) {
             release();
             // terminated() completes once the final event has reached the host (EventDispatcher.afterFinal)
+        }
+    }
+
+    /**
+     * An effect that threw: the machine hears of it as the input its success or failure would have been, so
+     * that nothing waits for an answer that cannot come. Only what has no answer to wait for is just logged.
+     */
+    private void failed(Effect effect, RuntimeException e) {
+        String why = describe(e);
+        if (effect instanceof Effect.Open open) {
+            log.warn("Opening {} failed: {}", open.id(), why);
+            connections.remove(open.id());
+            submit(new Input.Refused(open.id(), ConnectFailure.network(why)));
+        } else if (effect instanceof Effect.Transmit t) {
+            submit(new Input.SendFailed(t.id(), t.message(), why));
+        } else if (effect instanceof Effect.FetchToken) {
+            submit(new Input.TokenFailed(LecternError.local("AUTH_FAILED", "Authentication failed: " + why)));
+        } else if (effect instanceof Effect.CreateSession) {
+            submit(new Input.SessionApiFailed(LecternError.local("SESSION_API_FAILED", "the session API failed: " + why)));
+        } else if (effect instanceof Effect.MarkSessionEnded) {
+            submit(new Input.SessionApiAnswered(Input.SessionApiCall.MARK_ENDED, LecternError.local("SESSION_API_FAILED", why)));
+        } else if (effect instanceof Effect.DeleteSession) {
+            submit(new Input.SessionApiAnswered(Input.SessionApiCall.DELETE, LecternError.local("SESSION_API_FAILED", why)));
+        } else if (effect instanceof Effect.FetchSegment f) {
+            submit(new Input.SegmentFailed(f.segment().sequence(), "failed: " + why));
+        } else if ((effect instanceof Effect.Play || effect instanceof Effect.Silence) && !sinkFailed) {
+            sinkFailed = true;
+            submit(new Input.SinkFailed("the audio sink failed: " + why));
+        } else {
+            log.error("Effect {} failed", effect.getClass().getSimpleName(), e);
         }
     }
 
