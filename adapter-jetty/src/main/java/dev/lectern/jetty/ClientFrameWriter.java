@@ -75,6 +75,9 @@ public final class ClientFrameWriter {
             o.writeEndObject();
         } else if (message instanceof ClientMessage.ChangeLanguage m) {
             o.writeStringField("targetLanguage", m.targetLanguage().value());
+        } else if (message instanceof ClientMessage.JoinSession m) {
+            o.writeStringField("sessionId", m.sessionId().value());
+            o.writeStringField("targetLanguage", m.targetLanguage().value());
         } else if (message instanceof ClientMessage.EndSession m) {
             if (m.reason() != null) {
                 o.writeStringField("reason", m.reason());

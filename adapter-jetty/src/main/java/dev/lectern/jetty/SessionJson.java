@@ -62,7 +62,8 @@ final class SessionJson {
                 language = null; // not one Lectern knows: left out
             }
         }
-        Integer listeners = o.path("listenerCount").isNumber() ? o.path("listenerCount").intValue() : null;
+        Long count = number(o.path("listenerCount"));
+        Integer listeners = count == null || count < 0 || count > Integer.MAX_VALUE ? null : count.intValue();
         return new SessionResource(sessionId, text(o, "speakerId"), language, text(o, "qualityTier"), text(o, "status"),
                 listeners, millis(o.path("createdAt")), millis(o.path("expiresAt")));
     }
@@ -89,11 +90,36 @@ final class SessionJson {
     }
 
     private static Long millis(JsonNode v) {
-        if (!v.isNumber()) {
+        Long value = number(v);
+        if (value == null) {
             return null;
         }
-        long value = v.longValue();
         return value < SECONDS_LIMIT ? value * 1000 : value;
+    }
+
+    /**
+     * A whole number as the deployed service's GET and PATCH give it (protocol section 11.1): a JSON number, or a
+     * string of digits (the store's item as it is, {@code "listenerCount":"0"}); anything else is unknown.
+     */
+    static Long number(JsonNode v) {
+        if (v == null) {
+            return null;
+        }
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
+            return v.longValue();
+        }
+        if (v.isNumber()) {
+            return (long) v.doubleValue();
+        }
+        if (v.isTextual()) {
+            String t = v.textValue().trim();
+            try {
+                return t.contains(".") ? (long) Double.parseDouble(t) : Long.parseLong(t);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     private static String text(JsonNode o, String field) {

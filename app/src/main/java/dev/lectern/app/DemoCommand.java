@@ -122,8 +122,9 @@ final class DemoCommand implements Callable<Integer> {
                 .maxConnectionAge(refresh.multipliedBy(3)).sessionsPerHour(1_000).joinsPerMinute(10_000).connectsPerMinute(10_000);
         SessionSettings clientSettings = SessionSettings.ofDefaults();
         if (deployed) {
-            // The deployed service ends a session with its speaker's connection: keep that one past the demo, and
-            // ask for refreshes on heartbeats, which come often enough to meet the window.
+            // The deployed service tells every listener the session ended when a speaker connection closes, a
+            // hand-over's too: the speaker's connection outlives the demo (no hand-over; HandoverRejoinRunnerIT has
+            // them), the listeners refresh on heartbeats, which come often enough to meet the window.
             Duration age = refresh.multipliedBy(3).compareTo(Duration.ofSeconds(seconds + 60L)) > 0
                     ? refresh.multipliedBy(3) : Duration.ofSeconds(seconds + 60L);
             gatewaySettings.flavor(GatewaySettings.Flavor.DEPLOYED).refreshWindow(refresh).maxConnectionAge(age)
@@ -131,7 +132,8 @@ final class DemoCommand implements Callable<Integer> {
             Duration beat = refresh.dividedBy(4).compareTo(Duration.ofSeconds(1)) > 0 ? refresh.dividedBy(4) : Duration.ofSeconds(1);
             clientSettings = SessionSettings.builder().heartbeatInterval(beat).heartbeatAckTimeout(beat.multipliedBy(4).dividedBy(5))
                     .silenceTimeout(beat.multipliedBy(3)).refreshAfter(refresh).selfRefreshGrace(refresh.dividedBy(2))
-                    .maxConnectionAge(age).build();
+                    .maxConnectionAge(age).deployed(dev.lectern.domain.session.DeployedSettings.DEFAULTS.withSpeakerHandover(false))
+                    .build();
         }
         GatewaySettings settings = gatewaySettings.build();
         try (LocalGateway gateway = LocalGateway.builder().settings(settings).build();

@@ -55,6 +55,25 @@ final class EventText {
             return "segment " + e.sequence().value() + " could not be played: " + e.reason();
         } else if (event instanceof LecternEvent.SegmentGap e) {
             return millis(e.length()) + " of silence at " + millis(Duration.ofMillis(e.startMillis())) + " (" + e.cause() + ")";
+        } else if (event instanceof LecternEvent.SegmentLikelyLost e) {
+            return "a segment was likely lost after " + e.after().value() + " (" + millis(e.missing()) + " unaccounted for; "
+                    + e.totalLost() + " in all)";
+        } else if (event instanceof LecternEvent.SessionEnding e) {
+            return "ending, " + e.step() + (e.ok() ? ": " : " failed: ") + e.outcome();
+        } else if (event instanceof LecternEvent.SpeakerHandedOver e) {
+            return "handed over " + e.from() + " -> " + e.to() + ": " + e.message();
+        } else if (event instanceof LecternEvent.RejoinScheduled e) {
+            return "told the session ended; rejoining in " + millis(e.delay()) + " (a speaker's hand-over ends it so too)";
+        } else if (event instanceof LecternEvent.RejoinAccepted e) {
+            return "rejoined; waiting up to " + millis(e.audioWait()) + " for audio";
+        } else if (event instanceof LecternEvent.RejoinResumed) {
+            return "audio again after the rejoin: the speaker handed over";
+        } else if (event instanceof LecternEvent.RejoinRefused e) {
+            return "rejoin refused (" + error(e.error()) + "): the session is over";
+        } else if (event instanceof LecternEvent.RejoinNoAudio e) {
+            return "no audio within " + millis(e.waited()) + " of the rejoin: the session is over";
+        } else if (event instanceof LecternEvent.LanguageChangeUnconfirmed e) {
+            return "no segment in " + e.language() + " within " + millis(e.waited()) + ": the change is not confirmed";
         } else if (event instanceof LecternEvent.StatusReceived e) {
             return "status: " + e.status().listenerCount() + " listening";
         } else if (event instanceof LecternEvent.QualityWarning e) {

@@ -47,6 +47,13 @@ final class ListenCommand extends RunnerCommand implements Callable<Integer> {
     @Option(names = "--captions", description = "Print the text of each translated segment as it plays (a service that sends segments).")
     boolean captions;
 
+    @Option(names = "--no-rejoin", description = "Take every sessionEnded as the end. By default, on a service that sends no "
+            + "first frame (as deployed), a listener told sessionEnded rejoins once, since a speaker's hand-over ends it so too.")
+    boolean noRejoin;
+
+    @picocli.CommandLine.Mixin
+    ConnectionAgeOption connectionAge;
+
     @Option(names = "--subtitles", paramLabel = "FILE.vtt|FILE.srt",
             description = "Write the text of each translated segment as WebVTT or SRT cues, timed on the audio written.")
     Path subtitles;
@@ -55,7 +62,10 @@ final class ListenCommand extends RunnerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ListenerConfig config;
         try {
-            config = ListenerConfig.builder().sessionId(session).targetLanguage(language).build();
+            dev.lectern.domain.session.SessionSettings defaults = dev.lectern.domain.session.SessionSettings.ofDefaults();
+            config = ListenerConfig.builder().sessionId(session).targetLanguage(language)
+                    .settings(connectionAge.apply(defaults.toBuilder().deployed(defaults.deployed().withListenerRejoin(!noRejoin)).build()))
+                    .build();
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -146,6 +156,8 @@ final class ListenCommand extends RunnerCommand implements Callable<Integer> {
             figures.put("endReason", reason.name());
             figures.put("segments", segments.played());
             figures.put("segmentGaps", segments.gaps());
+            figures.put("segmentsLost", listener.counters().segmentsLost());
+            figures.put("rejoins", segments.rejoins());
             figures.put("captions", segments.captions());
             if (tally.lastError != null && exitCode(reason) != 0) {
                 spec.commandLine().getErr().println("lectern listen: ended " + reason + ": " + tally.lastError);

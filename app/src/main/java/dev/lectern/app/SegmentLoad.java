@@ -105,7 +105,10 @@ final class SegmentLoad {
                 while (System.nanoTime() < deadline) {
                     mic.awaitTermination(200, TimeUnit.MILLISECONDS);
                     int announced = gateway.segmentsAnnounced();
-                    if (n[0] >= seconds * 10 && announced >= seconds / 3 && allPlayed(played, announced)) {
+                    // batches are cut by the wall clock, every 3 s: the last, partial one comes too
+                    long urlsNow = (long) announced * Math.min(languages.size(), Math.max(1, listeners));
+                    if (n[0] >= seconds * 10 && announced >= (seconds + 2) / 3 && allPlayed(played, announced)
+                            && gateway.segmentFetches() >= urlsNow) {
                         break;
                     }
                 }

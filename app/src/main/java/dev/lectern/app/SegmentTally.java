@@ -19,6 +19,7 @@ final class SegmentTally implements LecternListener {
     private final AtomicLong played = new AtomicLong();
     private final AtomicLong gaps = new AtomicLong();
     private final AtomicLong texts = new AtomicLong();
+    private final AtomicLong rejoins = new AtomicLong();
 
     /** {@code captions} and {@code subtitles} may be null: not asked for. */
     SegmentTally(Tally tally, Consumer<String> captions, Subtitles subtitles, Consumer<String> problems) {
@@ -48,6 +49,8 @@ final class SegmentTally implements LecternListener {
             played.incrementAndGet(); // a segment: numbered by its timestamp
         } else if (event instanceof LecternEvent.SegmentGap) {
             gaps.incrementAndGet();
+        } else if (event instanceof LecternEvent.RejoinAccepted) {
+            rejoins.incrementAndGet();
         }
     }
 
@@ -57,6 +60,11 @@ final class SegmentTally implements LecternListener {
 
     long gaps() {
         return gaps.get();
+    }
+
+    /** Rejoins the service accepted (after a speaker's hand-over, protocol section 11.4). */
+    long rejoins() {
+        return rejoins.get();
     }
 
     long captions() {

@@ -77,8 +77,20 @@ final class SpeakCommand extends RunnerCommand implements Callable<Integer> {
                     + "there and connect to it by id, as the deployed service needs (default: $LECTERN_SESSION_API; none: create over the WebSocket).")
     URI sessionApi;
 
+    @Option(names = "--end-flush", paramLabel = "DURATION", converter = dev.lectern.gateway.GatewayCommand.DurationOption.class,
+            description = "With --session-api: at the end, keep the connection open this long after the last chunk, so that the "
+                    + "service's last batch reaches the listeners (default 6s: its 3 s batch window and its processing).")
+    java.time.Duration endFlush;
+
+    @Option(names = "--no-handover", description = "With --session-api: do not hand the session over to a new connection before the "
+            + "service cuts the old one at 2 hours; the session then ends at the cut.")
+    boolean noHandover;
+
     @Mixin
     SignInOptions signIn;
+
+    @Mixin
+    ConnectionAgeOption connectionAge;
 
     @Override
     public Integer call() throws Exception {
@@ -91,9 +103,21 @@ final class SpeakCommand extends RunnerCommand implements Callable<Integer> {
         }
         SpeakerConfig config;
         try {
-            config = SpeakerConfig.builder().sourceLanguage(sourceLanguage).qualityTier(tier).sessionApi(sessionApi).build();
+            dev.lectern.domain.session.SessionSettings defaults = dev.lectern.domain.session.SessionSettings.ofDefaults();
+            dev.lectern.domain.session.DeployedSettings deployed = defaults.deployed().withSpeakerHandover(!noHandover);
+            if (endFlush != null) {
+                deployed = deployed.withEndFlush(endFlush);
+            }
+            config = SpeakerConfig.builder().sourceLanguage(sourceLanguage).qualityTier(tier).sessionApi(sessionApi)
+                    .settings(connectionAge.apply(defaults.toBuilder().deployed(deployed).build())).build();
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
+        }
+        if (sessionApi == null && (endFlush != null || noHandover)) {
+            throw usage((endFlush != null ? "--end-flush" : "--no-handover") + " is for a service with a session API (--session-api)");
+        }
+        if (endFlush != null && (endFlush.isNegative() || endFlush.toSeconds() > 60)) {
+            throw usage("--end-flush must be between 0 and 60 seconds, was: " + endFlush);
         }
         if (waitForListeners < 0) {
             throw usage("--wait-for-listeners must not be negative, was: " + waitForListeners);
@@ -135,11 +159,17 @@ final class SpeakCommand extends RunnerCommand implements Callable<Integer> {
                     }
                 }
             });
+            // the end may wait for the last batch and three answers (DeployedSettings.endBound)
+            long endWait = 5 + (sessionApi == null ? 0 : config.settings().deployed().endBound().toSeconds());
             Thread hook = new Thread(() -> {
                 speaker.end("Speaker stopped");
-                speaker.terminated().toCompletableFuture().completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
+                speaker.terminated().toCompletableFuture().completeOnTimeout(null, endWait, TimeUnit.SECONDS).join();
             }, "lectern-speak-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
+            CtrlC.onInterrupt(() -> {
+                terminal.println("ending: the last words reach the listeners first (Ctrl-C again to end at once)");
+                speaker.end("Speaker stopped");
+            }, () -> speaker.endNow("Speaker stopped"));
             SessionId id;
             try {
                 id = speaker.start().toCompletableFuture().get();

@@ -51,6 +51,37 @@ final class Admission {
 
     /** Validates a connect; the connection is live once it is opened. */
     GatewayConnection accept(Map<String, String> query, String authorization, String remoteIp, Peer peer) throws Refusal {
+        GatewayConnection conn = admit(query, authorization, remoteIp, peer);
+        conn.remoteIp = remoteIp;
+        return conn;
+    }
+
+    /**
+     * A deployed listener's {@code joinSession} message (protocol section 11.3): null when it may join, else why
+     * not; it counts against the joins per address, as a join does.
+     */
+    Refusal joinMessage(GatewayConnection conn, GatewaySession session, dev.lectern.domain.message.ClientMessage.JoinSession join,
+                        long now) {
+        long wait = joins.acquire("join:ip:" + conn.remoteIp, now);
+        if (wait >= 0) {
+            return rateLimited(wait);
+        }
+        if (session == null) {
+            return notFound(join.sessionId(), "Session not found");
+        }
+        synchronized (session) {
+            if (!"active".equals(session.status)) {
+                return new Refusal(403, "SESSION_INACTIVE", "Session is not active", Map.of("sessionId", session.id.value()), null);
+            }
+        }
+        if (!DEPLOYED_LANGUAGES.contains(join.targetLanguage().value())) {
+            return new Refusal(400, "UNSUPPORTED_LANGUAGE", "Language " + join.targetLanguage().value() + " is not supported",
+                    Map.of("languageCode", join.targetLanguage().value()), null);
+        }
+        return null;
+    }
+
+    private GatewayConnection admit(Map<String, String> query, String authorization, String remoteIp, Peer peer) throws Refusal {
         observer.connectAttempt(time.now());
         Refusal injected = faults.refusals.poll();
         if (injected != null) {

@@ -76,6 +76,13 @@ public final class ClientFrameReader {
                         throw new MalformedFrameException("MISSING_PARAMETER: targetLanguage");
                     }
                     return new ClientMessage.ChangeLanguage(new LanguageCode(lang));
+                case "joinSession":
+                    SessionId joining = sessionIdOrNull(o);
+                    String target = text(o, "targetLanguage");
+                    if (joining == null || target == null) {
+                        throw new MalformedFrameException("MISSING_PARAMETER: " + (joining == null ? "sessionId" : "targetLanguage"));
+                    }
+                    return new ClientMessage.JoinSession(joining, new LanguageCode(target));
                 case "endSession":
                     return new ClientMessage.EndSession(text(o, "reason"));
                 default:

@@ -57,6 +57,17 @@ public final class GatewayCommand implements Callable<Integer> {
             + "are signed, the older Expires form (as deployed) or SigV4's X-Amz-* (default expires).")
     Signing segmentSigning = Signing.expires;
 
+    @Option(names = "--segment-processing", converter = DurationOption.class, paramLabel = "DURATION",
+            description = "With --flavor deployed: how long the pipeline takes for a batch before its jitter (default 500ms).")
+    Duration segmentProcessing = Duration.ofMillis(500);
+
+    @Option(names = "--segment-jitter", converter = DurationOption.class, paramLabel = "DURATION",
+            description = "With --flavor deployed: the random part of each batch's processing, up to this (default 1s; 0s for none).")
+    Duration segmentJitter = Duration.ofSeconds(1);
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the gateway's random draws, so that a run repeats (default 1).")
+    long seed = 1;
+
     @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to listen on (default ${DEFAULT-VALUE}).")
     String host = DEFAULTS.host();
 
@@ -162,7 +173,7 @@ public final class GatewayCommand implements Callable<Integer> {
                 .flavor(flavor == Flavor.deployed ? GatewaySettings.Flavor.DEPLOYED : GatewaySettings.Flavor.SEED)
                 .refreshWindow(refreshWindow)
                 .segmentLength(Duration.ofMillis(Math.round(segmentSeconds * 1000))).segmentExpires(segmentExpires)
-                .sigV4(segmentSigning == Signing.sigv4);
+                .sigV4(segmentSigning == Signing.sigv4).segmentProcessing(segmentProcessing, segmentJitter).seed(seed);
         if (flavor == Flavor.deployed) {
             b.segments(listenerAudio == ListenerAudio.segments);
         }

@@ -29,6 +29,8 @@ final class GatewayConnection {
     final List<ScheduledFuture<?>> timers = new ArrayList<>();
     /** Fault: the gateway neither sends to nor reads from it, and tells no one (a half-open link). */
     volatile boolean silenced;
+    /** The address it connected from (rate limits on messages that count as joins). */
+    volatile String remoteIp = "";
     /** Fault: every frame to it is held back this long (order kept). */
     volatile long delayMillis;
     /** Fault: an audio frame held back to be sent after the next one. */

@@ -159,8 +159,27 @@ final class GatewayCore {
                     conn.connectedAt = time.now(); // the record is written anew: its age starts again
                 }
             });
+        } else if (message instanceof ClientMessage.JoinSession join && conn.role == Role.LISTENER) {
+            conn.session.lane.execute(() -> joinMessage(conn, join, now));
         } else {
             undelivered.incrementAndGet();
+        }
+    }
+
+    /**
+     * A listener's {@code joinSession} message there (protocol section 11.3): answered {@code sessionJoined}, or an
+     * error for a session gone, not active or a language it does not take; it counts against the joins per address.
+     */
+    private void joinMessage(GatewayConnection conn, ClientMessage.JoinSession join, long now) {
+        GatewaySession session = sessions.get(join.sessionId());
+        Refusal refused = admission.joinMessage(conn, session, join, now);
+        if (refused != null) {
+            delivery.error(conn, refused.status, refused.code, refused.getMessage(), refused.details);
+            return;
+        }
+        synchronized (session) {
+            delivery.send(conn, ServerFrameWriter.write(new ServerMessage.SessionJoined(session.id, join.targetLanguage(),
+                    session.source, null, null, session.tier.wireName(), now)));
         }
     }
 

@@ -89,7 +89,7 @@ class DeployedSegmentIT {
         return Fixtures.clientSettings().toBuilder().heartbeatInterval(Duration.ofSeconds(1)).heartbeatAckTimeout(Duration.ofMillis(900))
                 .silenceTimeout(Duration.ofSeconds(5)).maxConnectionAge(Duration.ofSeconds(30))
                 .deployed(dev.lectern.domain.session.DeployedSettings.DEFAULTS.withEndFlush(Duration.ofSeconds(3))
-                        .withRejoinSpread(Duration.ofMillis(200)).withRejoinAudioWait(Duration.ofSeconds(3)))
+                        .withRejoinSpread(Duration.ofMillis(200)).withRejoinAudioWait(Duration.ofSeconds(5)))
                 .build();
     }
 

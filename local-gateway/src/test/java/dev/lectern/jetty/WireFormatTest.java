@@ -38,6 +38,7 @@ class WireFormatTest {
                 new ClientMessage.SpeakerStateChange(true, null, 0.25),
                 new ClientMessage.GetSessionStatus(), new ClientMessage.PausePlayback(),
                 new ClientMessage.ChangeLanguage(ES),
+                new ClientMessage.JoinSession(ID, ES),
                 new ClientMessage.EndSession("done"));
         for (ClientMessage m : all) {
             assertThat(ClientFrameReader.read(ClientFrameWriter.write(m))).as(m.action()).isEqualTo(m);

@@ -129,14 +129,28 @@ public final class SpeakerClient implements AutoCloseable {
 
     /**
      * Ends the session for everyone (listeners get {@code sessionEnded}); same as {@link #close()}. With a
-     * session API: {@code DELETE /sessions/{id}}, then the close, and {@link #terminated()} completes after
-     * both (the close waits 5 s at most for the answer).
+     * session API (the service as deployed, protocol section 11.5): the connection stays open
+     * {@code DeployedSettings.endFlush} after the last chunk so that its batch reaches the listeners, then
+     * {@code PATCH status:"ended"}, the close, and {@code DELETE}, each bounded by
+     * {@code DeployedSettings.endStepTimeout}; {@link #terminated()} completes after the last, and
+     * {@code SessionEnding} events tell each step.
      */
     public void end(String reason) {
         if (source != null) {
             source.stop();
         }
         engine.submit(new Input.End(reason));
+    }
+
+    /**
+     * As {@link #end(String)}, without the wait that lets the deployed service's last batch reach the listeners
+     * (protocol section 11.5); called while an end waits, it cuts the wait short (a second Ctrl-C).
+     */
+    public void endNow(String reason) {
+        if (source != null) {
+            source.stop();
+        }
+        engine.submit(new Input.End(reason, true));
     }
 
     /** The session id, once created. */

@@ -119,6 +119,21 @@ public sealed interface ClientMessage {
         }
     }
 
+    /**
+     * {@code joinSession} as a message on an open connection (the deployed service answers it with
+     * {@code sessionJoined} or an error, protocol section 11.3; its web listener sends it after connecting).
+     */
+    record JoinSession(SessionId sessionId, LanguageCode targetLanguage) implements ClientMessage {
+        public JoinSession {
+            Objects.requireNonNull(sessionId, "sessionId is null");
+            Objects.requireNonNull(targetLanguage, "targetLanguage is null");
+        }
+
+        public String action() {
+            return "joinSession";
+        }
+    }
+
     /** {@code changeLanguage} (listener). */
     record ChangeLanguage(LanguageCode targetLanguage) implements ClientMessage {
         public ChangeLanguage {

@@ -21,7 +21,8 @@ import java.time.Duration;
  * @param rejoinSpread a listener's rejoin waits a random time up to this, so that a room behind one address
  *     stays under the service's 20 connects a minute
  * @param rejoinAudioWait after a rejoin is accepted, how long audio may take to come before the listener
- *     takes the session as over
+ *     takes the session as over; only audio later than {@code endFlush} after the {@code sessionEnded} counts,
+ *     since a speaker that is gone may still have its last batch pushed
  * @param languageConfirmTimeout how long a language change waits for its first segment in the new language
  */
 public record DeployedSettings(boolean speakerHandover, boolean listenerRejoin, Duration endFlush, Duration endStepTimeout,
@@ -42,6 +43,8 @@ public record DeployedSettings(boolean speakerHandover, boolean listenerRejoin, 
         require(rejoinSpread != null && !rejoinSpread.isNegative(), "rejoinSpread", rejoinSpread, "must not be negative");
         positive(rejoinAudioWait, "rejoinAudioWait");
         positive(languageConfirmTimeout, "languageConfirmTimeout");
+        require(rejoinAudioWait.compareTo(endFlush) > 0, "rejoinAudioWait", rejoinAudioWait,
+                "must be longer than endFlush " + endFlush + " (audio within endFlush of a sessionEnded may be a gone speaker's last batch)");
     }
 
     /** The longest a speaker's end can take: the flush, then three steps each bounded by its timeout. */

@@ -20,8 +20,9 @@ import java.util.List;
  * marks it ended. So a listener told {@code sessionEnded} closes its connection and rejoins once, after a
  * random wait up to {@link DeployedSettings#rejoinSpread()}; what is queued keeps playing meanwhile. A
  * refused rejoin (403, 404) means the session is over; an accepted one means the speaker handed over,
- * which audio within {@link DeployedSettings#rejoinAudioWait()} confirms, and without which the session is
- * over too. A second {@code sessionEnded} before any audio came back is final. Part of
+ * which audio within {@link DeployedSettings#rejoinAudioWait()} confirms (audio later than a gone speaker's
+ * last batch could come: {@link DeployedSettings#endFlush()} after the {@code sessionEnded}), and without
+ * which the session is over too. A second {@code sessionEnded} before any audio came back is final. Part of
  * {@link SessionMachine}; pure, as it is.
  */
 final class Rejoin {
@@ -54,7 +55,7 @@ final class Rejoin {
         Duration delay = Duration.ofMillis(Math.round(draw.value() * ctx.settings().deployed().rejoinSpread().toMillis()));
         run.emit(new Effect.StartTimer(TimerKey.RECONNECT, delay));
         run.notify(new LecternEvent.RejoinScheduled(delay));
-        ctx = ctx.withEntropy(draw.next()).withDeployed(ctx.deployed().withRejoin(Deployed.Rejoin.REJOINING))
+        ctx = ctx.withEntropy(draw.next()).withDeployed(ctx.deployed().rejoinFrom(run.now))
                 .withLanguage(ctx.pendingLanguage() != null ? ctx.pendingLanguage() : ctx.language(), null);
         return new Connecting(ctx, ConnectMode.JOIN, 0, Step.BACKOFF, null, false, null);
     }
@@ -67,9 +68,14 @@ final class Rejoin {
         return ctx.withDeployed(ctx.deployed().withRejoin(Deployed.Rejoin.AWAITING_AUDIO));
     }
 
-    /** Audio arrived: after a rejoin, that is the speaker's hand-over confirmed. */
+    /**
+     * Audio arrived: after a rejoin, audio that comes later than a speaker's last batch could (the end's flush
+     * after the {@code sessionEnded}) confirms the hand-over. A batch of a speaker that is gone may still be
+     * pushed a few seconds after its close; it is played, but it proves nothing.
+     */
     static Context heardAudio(Run run, Context ctx) {
-        if (ctx.deployed().rejoin() != Deployed.Rejoin.AWAITING_AUDIO) {
+        if (ctx.deployed().rejoin() != Deployed.Rejoin.AWAITING_AUDIO
+                || run.now - ctx.deployed().endedAt() < ctx.settings().deployed().endFlush().toMillis()) {
             return ctx;
         }
         run.emit(new Effect.CancelTimer(TimerKey.REJOIN_AUDIO));

@@ -58,7 +58,10 @@ class RejoinMachineTest {
         assertThat(h.events(LecternEvent.Reconnected.class)).isEmpty();
         assertThat(h.timers).containsKey(TimerKey.REJOIN_AUDIO);
 
-        h.step(new Input.Received(rejoin, segment(0)));
+        h.step(new Input.Received(rejoin, segment(0))); // may be the last batch of a speaker that is gone
+        assertThat(h.events(LecternEvent.RejoinResumed.class)).as("proves nothing yet").isEmpty();
+        h.now += DeployedSettings.DEFAULT_END_FLUSH.toMillis();
+        h.step(new Input.Received(rejoin, segment(3000)));
         assertThat(h.events(LecternEvent.RejoinResumed.class)).hasSize(1);
         assertThat(h.timers).doesNotContainKey(TimerKey.REJOIN_AUDIO);
 
@@ -130,6 +133,22 @@ class RejoinMachineTest {
         assertThat(h.open).isEmpty();
         assertThat(h.events(LecternEvent.Closed.class)).hasSize(1);
         assertThat(acceptedAt + DeployedSettings.DEFAULT_REJOIN_AUDIO_WAIT.toMillis()).isLessThanOrEqualTo(h.now);
+    }
+
+    @Test
+    void theLastBatchOfASpeakerThatIsGoneIsPlayedButDoesNotKeepTheListenerWaiting() {
+        Harness h = joined();
+        h.answerHeartbeats = true;
+        h.step(new Input.Received(h.lastOpened(), ENDED)); // a speaker killed: the service saw its connection drop
+        h.fire(TimerKey.RECONNECT);
+        h.step(new Input.Opened(h.lastOpened()));
+        h.step(new Input.Received(h.lastOpened(), segment(0))); // its last batch, pushed after the rejoin
+        h.step(new Input.SegmentReady(SequenceNumber.of(T0), AudioChunk.silence(3000)));
+        h.advance(Duration.ofMinutes(1));
+
+        assertThat(h.played).containsExactly(T0);
+        assertThat(h.events(LecternEvent.RejoinNoAudio.class)).hasSize(1);
+        assertThat(h.state.kind()).isEqualTo(SessionState.Kind.ENDED);
     }
 
     @Test
