@@ -50,6 +50,8 @@ public final class JettySessionApi implements SessionApi, AutoCloseable {
     public static final BackoffPolicy DEFAULT_RETRY =
             new BackoffPolicy(Duration.ofMillis(500), 2.0, Duration.ofSeconds(5), BackoffPolicy.Jitter.FULL, 3);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** A {@code Retry-After} longer than this fails the call rather than hold it (a 429 asking for an hour). */
+    static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
     private static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final URI base;
@@ -144,6 +146,15 @@ public final class JettySessionApi implements SessionApi, AutoCloseable {
     private record Call(String method, String path, String body, int expected, CompletableFuture<String> out) {}
 
     private void attempt(Call call, int attempt, boolean renew) {
+        if (tokens == null) {
+            if ("GET".equals(call.method())) {
+                send(call, attempt, true, null); // the session's GET is public there (protocol section 11.1)
+            } else {
+                call.out().completeExceptionally(new SessionApiException(new LecternError("NO_TOKEN_PROVIDER",
+                        call.method() + " needs a speaker's token: this session API has no token provider", 0, null, true), null));
+            }
+            return;
+        }
         tokens.idToken(renew).whenComplete((token, failure) -> {
             if (failure != null || token == null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
@@ -158,8 +169,10 @@ public final class JettySessionApi implements SessionApi, AutoCloseable {
 
     private void send(Call call, int attempt, boolean renewed, IdToken token) {
         Request request = http.newRequest(resolve(call.path())).method(call.method())
-                .timeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .headers(h -> h.put(HttpHeader.AUTHORIZATION, "Bearer " + token.value()));
+                .timeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (token != null) {
+            request.headers(h -> h.put(HttpHeader.AUTHORIZATION, "Bearer " + token.value()));
+        }
         if (call.body() != null) {
             request.body(new StringRequestContent("application/json", call.body()));
         }
@@ -193,7 +206,11 @@ public final class JettySessionApi implements SessionApi, AutoCloseable {
 
     private void retryOrFail(Call call, int attempt, boolean renewed, LecternError error, Duration retryAfter) {
         // after {@code attempt} tries, the next one is retry number {@code attempt}
-        if (error.permanent() || !retry.allows(attempt)) {
+        boolean answeredOrLost = error.status() != 429 && !"CONNECT_FAILED".equals(error.code());
+        if (error.permanent() || !retry.allows(attempt) || ("POST".equals(call.method()) && answeredOrLost)
+                || (retryAfter != null && retryAfter.compareTo(MAX_RETRY_AFTER) > 0)) {
+            // a POST that may have reached the service is not sent again: a second one would make a second session;
+            // a Retry-After longer than a person waits is an answer, not a plan
             call.out().completeExceptionally(new SessionApiException(error, null));
             return;
         }
@@ -242,6 +259,10 @@ public final class JettySessionApi implements SessionApi, AutoCloseable {
             return new LecternError("TLS_CERTIFICATE_REJECTED", "TLS handshake with the session API failed: "
                     + Failures.rootMessage(failure), 0, null, true);
         }
+        if (Failures.hasCause(failure, java.net.ConnectException.class)) {
+            // refused before anything was sent: safe to send again, a POST too
+            return new LecternError("CONNECT_FAILED", "the session API could not be reached: " + describe(failure), 0, null, false);
+        }
         return new LecternError("NETWORK_ERROR", "the session API did not answer: " + describe(failure), 0, null, false);
     }
 
@@ -278,7 +299,7 @@ public final class JettySessionApi implements SessionApi, AutoCloseable {
             this.base = Objects.requireNonNull(base, "base is null");
         }
 
-        /** Required: where the speaker's ID tokens come from. */
+        /** Where the speaker's ID tokens come from; without one only {@code get} works (the public GET a listener may use). */
         public Builder tokenProvider(TokenProvider value) {
             tokens = value;
             return this;
@@ -311,7 +332,6 @@ public final class JettySessionApi implements SessionApi, AutoCloseable {
             if (base.getRawQuery() != null) {
                 throw new IllegalArgumentException("session API URL must not carry a query, was: " + ConnectUrls.redact(base.toString()));
             }
-            Objects.requireNonNull(tokens, "tokenProvider is null");
             if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
                 throw new IllegalArgumentException("requestTimeout must be positive, was: " + requestTimeout);
             }

@@ -54,6 +54,11 @@ final class ListenCommand extends RunnerCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ConnectionAgeOption connectionAge;
 
+    @Option(names = "--session-api", paramLabel = "URL", defaultValue = "${env:LECTERN_SESSION_API}",
+            description = "The service's HTTP session API: before a rejoin, read the session there (its public GET, no token), "
+                    + "so that an ended session ends listen without a connect (default: $LECTERN_SESSION_API; none: no read).")
+    java.net.URI sessionApi;
+
     @Option(names = "--subtitles", paramLabel = "FILE.vtt|FILE.srt",
             description = "Write the text of each translated segment as WebVTT or SRT cues, timed on the audio written.")
     Path subtitles;
@@ -83,6 +88,9 @@ final class ListenCommand extends RunnerCommand implements Callable<Integer> {
         }
         modules.add(toSpeakers ? AudioModules.speakers(device) : AudioModules.wavOutput(Path.of(output)));
         modules.add(new SegmentModule(trustStore, env.apply("LECTERN_TRUST_STORE_PASSWORD")));
+        if (sessionApi != null) {
+            modules.add(new dev.lectern.app.wiring.JettySessionApiModule(sessionApi, trustStore, env.apply("LECTERN_TRUST_STORE_PASSWORD")));
+        }
         Subtitles cues;
         try {
             cues = subtitles == null ? null : Subtitles.open(subtitles);

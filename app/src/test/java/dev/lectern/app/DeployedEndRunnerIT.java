@@ -61,8 +61,12 @@ class DeployedEndRunnerIT {
             String id = session(speaker);
             List<Running> listeners = new ArrayList<>();
             for (String language : new String[] {"es", "de", "fr"}) {
-                listeners.add(Running.of(listen(), "--endpoint", endpoint.toString(), "--session", id, "--language", language,
-                        "--output", dir.resolve(language + ".wav").toString(), "--json"));
+                String[] args = {"--endpoint", endpoint.toString(), "--session", id, "--language", language,
+                        "--output", dir.resolve(language + ".wav").toString(), "--json"};
+                if (language.equals("fr")) { // reads the session before its rejoin: the public GET, no token
+                    args = SpeakAndListenIT.concat(args, "--session-api", gateway.sessionApiUri().toString());
+                }
+                listeners.add(Running.of(listen(), args));
             }
 
             assertThat(speaker.exitWithin(Duration.ofSeconds(60))).as(speaker.out().text + "" + speaker.err()).isZero();
@@ -82,6 +86,10 @@ class DeployedEndRunnerIT {
                 System.out.printf("listener %d heard %.2f s of a %.2f s talk: %s%n", i, heardSeconds, talkSeconds, heard);
                 assertThat(heardSeconds).as("the last words heard: the WAV within 3.5 s of the talk").isGreaterThan(talkSeconds - 3.5);
                 assertThat(r.out().text.toString()).contains("rejoin refused");
+                if (i == 2) {
+                    assertThat(r.out().text.toString()).as("told by the session API, with no connect")
+                            .contains("the session API says the session is ended");
+                }
             }
             HttpResponse<String> after = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(gateway.sessionApiUri() + "/sessions/" + id)).build(), HttpResponse.BodyHandlers.ofString());

@@ -104,7 +104,9 @@ class HandoverRejoinIT {
                     .isEqualTo(EndReason.SESSION_ENDED);
             assertThat(events.events(LecternEvent.RejoinResumed.class)).as("rejoined after each hand-over and heard more")
                     .hasSizeGreaterThanOrEqualTo(2);
-            assertThat(events.events(LecternEvent.RejoinRefused.class)).as("the end: marked ended, the rejoin refused").hasSize(1);
+            // the end: marked ended, so the rejoin after the close is refused (or a reconnect under way then is)
+            assertThat(events.events(LecternEvent.SessionEnded.class)).singleElement()
+                    .satisfies(e -> assertThat(e.message()).containsAnyOf("rejoin refused", "ended meanwhile"));
             long played = events.events(LecternEvent.AudioReceived.class).size();
             assertThat(played).as("heard most of the talk").isGreaterThanOrEqualTo(170);
             Fixtures.assertPlayedInOrderOrReported(events);

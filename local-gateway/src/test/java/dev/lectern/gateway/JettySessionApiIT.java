@@ -117,13 +117,35 @@ class JettySessionApiIT {
     void retriesServerErrorsAndRateLimitsHonouringRetryAfter() throws Exception {
         answer(503, "{\"error\":\"down\"}");
         script.add(new Answer(429, "{\"message\":\"Too Many Requests\"}", "1"));
-        answer(201, SESSION);
+        answer(200, SESSION);
 
-        api.create(CreateParams.of(LanguageCode.of("en"))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        api.get(SessionId.of("golden-eagle-427")).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
         assertThat(seen).hasSize(3);
         assertThat(seen.get(2).at() - seen.get(1).at()).as("waited the Retry-After second")
                 .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(1000));
+    }
+
+    @Test
+    void aCreationThatMayHaveReachedTheServiceIsNotSentAgainButARateLimitedOneIs() throws Exception {
+        answer(503, "{\"error\":\"down\"}");
+        LecternError error = failureOf(api.create(CreateParams.of(LanguageCode.of("en"))));
+        assertThat(error.status()).isEqualTo(503);
+        assertThat(seen).as("a second POST could make a second session").hasSize(1);
+
+        seen.clear();
+        script.add(new Answer(429, "{\"message\":\"Too Many Requests\"}", "1"));
+        answer(201, SESSION);
+        api.create(CreateParams.of(LanguageCode.of("en"))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(seen).as("429: the service refused it, so it is sent again").hasSize(2);
+    }
+
+    @Test
+    void aRetryAfterOfAnHourFailsTheCallAtOnce() {
+        script.add(new Answer(429, "{\"message\":\"Too Many Requests\"}", "3600"));
+        LecternError error = failureOf(api.get(SessionId.of("golden-eagle-427")));
+        assertThat(error.status()).isEqualTo(429);
+        assertThat(seen).hasSize(1);
     }
 
     @Test
@@ -173,10 +195,10 @@ class JettySessionApiIT {
     }
 
     @Test
-    void nothingListeningIsANetworkErrorWithoutTheToken() throws Exception {
+    void nothingListeningIsAConnectFailureWithoutTheToken() throws Exception {
         server.stop();
         LecternError error = failureOf(api.get(SessionId.of("golden-eagle-427")));
-        assertThat(error.code()).isEqualTo("NETWORK_ERROR");
+        assertThat(error.code()).isEqualTo("CONNECT_FAILED");
         assertThat(error.message()).doesNotContain("alice");
     }
 }

@@ -26,8 +26,9 @@ public final class ListenerClient implements AutoCloseable {
 
     private ListenerClient(Builder b) {
         this.engine = b.engine(SessionMachine.listener(b.config.settings(), b.config.sessionId(), b.config.targetLanguage(),
-                        b.seedOrRandom()), joined::onEvent)
+                        b.sessionApi != null, b.seedOrRandom()), joined::onEvent)
                 .sink(b.sink)
+                .sessionApi(b.sessionApi)
                 .segments(b.segments)
                 .build();
         this.terminated = engine.terminated().minimalCompletionStage(); // the host reads it, never completes it
@@ -96,6 +97,7 @@ public final class ListenerClient implements AutoCloseable {
         private final ListenerConfig config;
         private AudioSink sink;
         private SegmentLoader segments;
+        private dev.lectern.port.SessionApi sessionApi;
 
         private Builder(ListenerConfig config) {
             this.config = config;
@@ -114,6 +116,16 @@ public final class ListenerClient implements AutoCloseable {
          */
         public Builder segmentLoader(SegmentLoader value) {
             segments = value;
+            return this;
+        }
+
+        /**
+         * Optional: the service's HTTP session API (protocol section 11.1). Before a rejoin the listener reads its
+         * session there (the public {@code GET}, no token): a session gone or no longer {@code active} ends it
+         * without a connect. No token provider is needed for that.
+         */
+        public Builder sessionApi(dev.lectern.port.SessionApi value) {
+            sessionApi = value;
             return this;
         }
 

@@ -41,6 +41,9 @@ public final class ClientFactory {
         if (injector.getExistingBinding(Key.get(dev.lectern.client.SegmentLoader.class)) != null) {
             b.segmentLoader(injector.getInstance(dev.lectern.client.SegmentLoader.class));
         }
+        if (injector.getExistingBinding(Key.get(SessionApi.class)) != null) {
+            b.sessionApi(injector.getInstance(SessionApi.class));
+        }
         return b.build();
     }
 }

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Binds {@link SessionApi} to a {@link JettySessionApi} at one base URL, with the bound token provider and
- * the transport's trust store. Opens nothing until a speaker first calls it.
+ * Binds {@link SessionApi} to a {@link JettySessionApi} at one base URL, with the bound token provider (a
+ * listener has none, and only reads a session) and the transport's trust store. Opens nothing until a speaker first calls it.
  */
 public final class JettySessionApiModule extends AbstractModule {
     private final URI base;
@@ -28,8 +28,11 @@ public final class JettySessionApiModule extends AbstractModule {
 
     @Provides
     @Singleton
-    JettySessionApi jettySessionApi(TokenProvider tokens) {
-        JettySessionApi.Builder b = JettySessionApi.builder(base).tokenProvider(tokens);
+    JettySessionApi jettySessionApi(com.google.inject.Injector injector) {
+        JettySessionApi.Builder b = JettySessionApi.builder(base);
+        if (injector.getExistingBinding(com.google.inject.Key.get(TokenProvider.class)) != null) {
+            b.tokenProvider(injector.getInstance(TokenProvider.class)); // a listener has none: its GET is public
+        }
         if (trustStore != null) {
             b.trustStore(trustStore, trustStorePassword);
         }

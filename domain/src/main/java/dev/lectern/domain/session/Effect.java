@@ -43,6 +43,9 @@ public sealed interface Effect {
      */
     record MarkSessionEnded(dev.lectern.domain.SessionId sessionId) implements Effect {}
 
+    /** Read the session over the HTTP session API ({@code GET}, no token); the answer comes back as {@code SessionRead}. */
+    record ReadSession(dev.lectern.domain.SessionId sessionId) implements Effect {}
+
     /** Delete the session over the HTTP session API; the answer comes back as {@code SessionApiAnswered(DELETE)}. */
     record DeleteSession(dev.lectern.domain.SessionId sessionId) implements Effect {}
 

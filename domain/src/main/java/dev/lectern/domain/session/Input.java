@@ -124,6 +124,12 @@ public sealed interface Input {
         }
     }
 
+    /**
+     * The HTTP session API's {@code GET} answered (a listener before a rejoin): the session's {@code status}, or
+     * {@code gone} (404), or {@code error} when it could not say.
+     */
+    record SessionRead(String status, boolean gone, LecternError error) implements Input {}
+
     /** A translated segment was fetched and decoded into 16 kHz PCM. */
     record SegmentReady(dev.lectern.domain.SequenceNumber sequence, dev.lectern.domain.AudioChunk audio) implements Input {
         public SegmentReady {

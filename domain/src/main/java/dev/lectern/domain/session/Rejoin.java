@@ -51,13 +51,45 @@ final class Rejoin {
         if (state instanceof Connecting c && c.connection() != null) {
             run.emit(new Effect.Abort(c.connection()));
         }
+        ctx = ctx.withDeployed(ctx.deployed().rejoinFrom(run.now))
+                .withLanguage(ctx.pendingLanguage() != null ? ctx.pendingLanguage() : ctx.language(), null);
+        if (ctx.plan() instanceof SessionPlan.Listen listen && listen.sessionApi()) {
+            // the session's public GET says whether it is over, without spending a connect (20 a minute per address)
+            run.emit(new Effect.ReadSession(ctx.sessionId()));
+            run.emit(new Effect.StartTimer(TimerKey.SESSION_READ, ctx.settings().deployed().endStepTimeout()));
+            return new Connecting(ctx, ConnectMode.JOIN, 0, Step.AWAITING_SESSION, null, false, null);
+        }
+        return schedule(run, ctx);
+    }
+
+    /** The rejoin's connect, after a random wait up to the spread. */
+    private static SessionState schedule(Run run, Context ctx) {
         Entropy.Draw draw = ctx.entropy().nextDouble();
         Duration delay = Duration.ofMillis(Math.round(draw.value() * ctx.settings().deployed().rejoinSpread().toMillis()));
         run.emit(new Effect.StartTimer(TimerKey.RECONNECT, delay));
         run.notify(new LecternEvent.RejoinScheduled(delay));
-        ctx = ctx.withEntropy(draw.next()).withDeployed(ctx.deployed().rejoinFrom(run.now))
-                .withLanguage(ctx.pendingLanguage() != null ? ctx.pendingLanguage() : ctx.language(), null);
-        return new Connecting(ctx, ConnectMode.JOIN, 0, Step.BACKOFF, null, false, null);
+        return new Connecting(ctx.withEntropy(draw.next()), ConnectMode.JOIN, 0, Step.BACKOFF, null, false, null);
+    }
+
+    /**
+     * The session's status before a rejoin: gone (404) or not {@code active} (marked ended or paused: a join
+     * would be refused 403) is the end, with no connect; active, or no answer, and the rejoin goes ahead.
+     */
+    static SessionState sessionRead(Run run, SessionState state, Input.SessionRead read) {
+        Context ctx = state.context();
+        if (!(state instanceof Connecting c) || c.step() != Step.AWAITING_SESSION
+                || ctx.deployed().rejoin() != Deployed.Rejoin.REJOINING) {
+            return state;
+        }
+        run.emit(new Effect.CancelTimer(TimerKey.SESSION_READ));
+        if (read.gone()) {
+            return refused(run, c, new LecternError("SESSION_NOT_FOUND", "the session API has no such session", 404, null, true));
+        }
+        if (read.status() != null && !"active".equals(read.status())) {
+            return refused(run, c, new LecternError("SESSION_INACTIVE", "the session API says the session is " + read.status(),
+                    403, null, true));
+        }
+        return schedule(run, ctx);
     }
 
     /** The rejoin's connect was confirmed: the session is still open; audio must follow within the wait. */
@@ -89,6 +121,15 @@ final class Rejoin {
         run.notify(new LecternEvent.RejoinRefused(error));
         run.notify(new LecternEvent.SessionEnded(ctx.sessionId(), "rejoin refused (" + error.code() + "): the session is over"));
         return over(run, new Connecting(ctx, c.mode(), c.attempt(), Step.IDLE, null, c.tokenRenewed(), error));
+    }
+
+    /**
+     * A listener that had joined is refused on a later connect (a reconnect after a lost connection) because the
+     * session is gone or no longer active: it ended meanwhile, which is the end, not an error.
+     */
+    static SessionState sessionGone(Run run, Connecting c, LecternError error) {
+        run.notify(new LecternEvent.SessionEnded(c.context().sessionId(), "the session ended meanwhile (" + error.code() + ")"));
+        return over(run, new Connecting(c.context(), c.mode(), c.attempt(), Step.IDLE, null, c.tokenRenewed(), error));
     }
 
     /** No audio came within the wait after an accepted rejoin: the speaker is gone. */

@@ -80,6 +80,12 @@ public final class SessionMachine {
         return initial(new SessionPlan.Listen(sessionId, language), settings, seed);
     }
 
+    /** The initial state of a listener that may read its session over the HTTP session API before a rejoin. */
+    public static SessionState listener(SessionSettings settings, SessionId sessionId, LanguageCode language, boolean sessionApi,
+                                        long seed) {
+        return initial(new SessionPlan.Listen(sessionId, language, sessionApi), settings, seed);
+    }
+
     /** The initial state for {@code plan}. */
     public static SessionState initial(SessionPlan plan, SessionSettings settings, long seed) {
         Objects.requireNonNull(plan, "plan is null");
@@ -131,6 +137,13 @@ public final class SessionMachine {
         }
         if (input instanceof Input.TimerFired t && t.key() == TimerKey.REJOIN_AUDIO) { // a rejoin that heard nothing
             return Rejoin.noAudio(run, state);
+        }
+        if (input instanceof Input.SessionRead read) {              // the session's status, before a rejoin
+            return Rejoin.sessionRead(run, state, read);
+        }
+        if (input instanceof Input.TimerFired t && t.key() == TimerKey.SESSION_READ) {
+            return Rejoin.sessionRead(run, state, new Input.SessionRead(null, false,
+                    LecternError.local("TIMEOUT", "no answer from the session API")));
         }
         if (state.context().ending()) {                      // after sessionEnded, waiting for the last segments
             return Ending.whileEnding(run, state, input);

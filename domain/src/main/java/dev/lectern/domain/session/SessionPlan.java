@@ -30,11 +30,19 @@ public sealed interface SessionPlan {
         }
     }
 
-    /** A listener joining {@code sessionId} in {@code targetLanguage}. */
-    record Listen(SessionId sessionId, LanguageCode targetLanguage) implements SessionPlan {
+    /**
+     * A listener joining {@code sessionId} in {@code targetLanguage}; with {@code sessionApi}, it may read the
+     * session over the service's HTTP API (its public {@code GET}, protocol section 11.1) before a rejoin.
+     */
+    record Listen(SessionId sessionId, LanguageCode targetLanguage, boolean sessionApi) implements SessionPlan {
         public Listen {
             Objects.requireNonNull(sessionId, "sessionId is null");
             Objects.requireNonNull(targetLanguage, "targetLanguage is null");
+        }
+
+        /** Without the session API. */
+        public Listen(SessionId sessionId, LanguageCode targetLanguage) {
+            this(sessionId, targetLanguage, false);
         }
 
         public Role role() {

@@ -29,5 +29,7 @@ public enum TimerKey {
     /** A rejoined listener has waited long enough for audio (section 11.5). */
     REJOIN_AUDIO,
     /** A listener's language change on the deployed service has waited long enough for a segment in the new language. */
-    LANGUAGE_CONFIRM
+    LANGUAGE_CONFIRM,
+    /** A listener's read of the session before a rejoin has waited long enough for its answer. */
+    SESSION_READ
 }

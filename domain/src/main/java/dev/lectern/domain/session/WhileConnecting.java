@@ -189,6 +189,9 @@ final class WhileConnecting {
             if (ctx.deployed().rejoin() == Deployed.Rejoin.REJOINING) {
                 return Rejoin.refused(run, c, error); // 403 SESSION_INACTIVE, 404: the session is over
             }
+            if (!ctx.speaker() && ctx.everActive() && (isSessionGone(error) || "SESSION_INACTIVE".equals(error.code()))) {
+                return Rejoin.sessionGone(run, c, error); // a joined listener's reconnect or refresh: the session ended meanwhile
+            }
             run.notify(new LecternEvent.Error(error));
             return end(run, ctx, EndReason.PERMANENT_ERROR);
         }

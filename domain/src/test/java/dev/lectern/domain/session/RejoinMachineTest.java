@@ -167,6 +167,46 @@ class RejoinMachineTest {
         assertThat(h.events(LecternEvent.RejoinScheduled.class)).hasSize(1);
     }
 
+    /** A listener joined with no first frame that may read its session over the HTTP session API. */
+    static Harness joinedWithSessionApi() {
+        Harness h = new Harness(SessionMachine.listener(SessionSettings.ofDefaults(), SESSION, ES, true, 42));
+        h.step(new Input.Start());
+        h.step(new Input.Opened(h.lastOpened()));
+        h.step(new Input.Received(h.lastOpened(), ACK));
+        return h;
+    }
+
+    @Test
+    void withTheSessionApiAnEndedOrDeletedSessionEndsTheListenerWithoutAConnect() {
+        for (Input.SessionRead read : new Input.SessionRead[] {new Input.SessionRead("ended", false, null),
+                new Input.SessionRead(null, true, new LecternError("HTTP_404", "Session not found", 404, null, true))}) {
+            Harness h = joinedWithSessionApi();
+            int opens = h.requests.size();
+            h.step(new Input.Received(h.lastOpened(), ENDED));
+            assertThat(h.allEffects).as("the public GET, before any connect").contains(new Effect.ReadSession(SESSION));
+            h.step(read);
+
+            assertThat(h.requests).as("no connect spent").hasSize(opens);
+            assertThat(h.events(LecternEvent.RejoinRefused.class)).hasSize(1);
+            assertThat(h.state.kind()).isEqualTo(SessionState.Kind.ENDED);
+        }
+    }
+
+    @Test
+    void withTheSessionApiAnActiveSessionOrNoAnswerGoesOnToTheRejoin() {
+        Harness active = joinedWithSessionApi();
+        active.step(new Input.Received(active.lastOpened(), ENDED));
+        active.step(new Input.SessionRead("active", false, null));
+        assertThat(active.events(LecternEvent.RejoinScheduled.class)).hasSize(1);
+        active.fire(TimerKey.RECONNECT);
+        assertThat(active.requests.get(active.lastOpened())).isInstanceOf(ConnectRequest.JoinSession.class);
+
+        Harness silent = joinedWithSessionApi();
+        silent.step(new Input.Received(silent.lastOpened(), ENDED));
+        silent.fire(TimerKey.SESSION_READ);
+        assertThat(silent.events(LecternEvent.RejoinScheduled.class)).as("no answer: the connect decides").hasSize(1);
+    }
+
     @Test
     void theSeedsSessionEndedIsFinalAsBefore() {
         Harness h = SessionMachineTest.listener();

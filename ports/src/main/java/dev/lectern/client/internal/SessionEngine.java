@@ -220,6 +220,8 @@ public final class SessionEngine implements AutoCloseable {
             submit(new Input.SessionApiFailed(LecternError.local("SESSION_API_FAILED", "the session API failed: " + why)));
         } else if (effect instanceof Effect.MarkSessionEnded) {
             submit(new Input.SessionApiAnswered(Input.SessionApiCall.MARK_ENDED, LecternError.local("SESSION_API_FAILED", why)));
+        } else if (effect instanceof Effect.ReadSession) {
+            submit(new Input.SessionRead(null, false, LecternError.local("SESSION_API_FAILED", why)));
         } else if (effect instanceof Effect.DeleteSession) {
             submit(new Input.SessionApiAnswered(Input.SessionApiCall.DELETE, LecternError.local("SESSION_API_FAILED", why)));
         } else if (effect instanceof Effect.FetchSegment f) {
@@ -271,6 +273,7 @@ public final class SessionEngine implements AutoCloseable {
             Map.entry(Effect.FetchSegment.class, (engine, effect) -> engine.fetchSegment((Effect.FetchSegment) effect)),
             Map.entry(Effect.Silence.class, (engine, effect) -> engine.silence(((Effect.Silence) effect).length())),
             Map.entry(Effect.MarkSessionEnded.class, (engine, effect) -> engine.markSessionEnded((Effect.MarkSessionEnded) effect)),
+            Map.entry(Effect.ReadSession.class, (engine, effect) -> engine.readSession((Effect.ReadSession) effect)),
             Map.entry(Effect.DeleteSession.class, (engine, effect) -> engine.deleteSession((Effect.DeleteSession) effect)));
 
     private void play(Effect.Play play) {
@@ -382,6 +385,7 @@ public final class SessionEngine implements AutoCloseable {
             String reason = cause instanceof dev.lectern.port.SegmentFetcher.FetchFailedException f
                     ? f.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + f.getMessage()
                     : cause instanceof dev.lectern.port.AudioDecoder.UndecodableAudioException u ? "undecodable: " + u.getMessage()
+                    : cause instanceof TimeoutException ? "timeout: the load did not end in time"
                     : "failed: " + describe(cause);
             submit(new Input.SegmentFailed(seq, reason));
         });
@@ -409,6 +413,24 @@ public final class SessionEngine implements AutoCloseable {
     private void markSessionEnded(Effect.MarkSessionEnded mark) {
         answer(Input.SessionApiCall.MARK_ENDED, sessionApi == null ? null
                 : sessionApi.updateStatus(mark.sessionId(), "ended").thenApply(session -> null));
+    }
+
+    /** {@code GET}, no token needed; the session's status, 404, or the failure comes back to the machine. */
+    private void readSession(Effect.ReadSession read) {
+        if (sessionApi == null) {
+            submit(new Input.SessionRead(null, false, new LecternError("NO_SESSION_API", "no session API configured", 0, null, true)));
+            return;
+        }
+        sessionApi.get(read.sessionId()).whenComplete((session, failure) -> {
+            if (failure == null && session != null) {
+                submit(new Input.SessionRead(session.status(), false, null));
+                return;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            LecternError error = cause instanceof SessionApiException api ? api.error()
+                    : LecternError.local("SESSION_API_FAILED", "the session API failed: " + describe(cause));
+            submit(new Input.SessionRead(null, error.status() == 404, error));
+        });
     }
 
     /** {@code DELETE}; the answer, or its failure, comes back to the machine. */
