@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SegmentLoader implements AutoCloseable {
     /** URLs remembered: a few minutes of segments in a few languages. */
     public static final int DEFAULT_CACHE_SIZE = 64;
+    /** A load that has not ended by then fails as a timeout, so that no segment holds the queue for ever. */
+    public static final java.time.Duration DEFAULT_LOAD_TIMEOUT = java.time.Duration.ofSeconds(30);
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final SegmentFetcher fetcher;
@@ -39,10 +41,12 @@ public final class SegmentLoader implements AutoCloseable {
     private final Map<Integer, Resampler> resamplers = new ConcurrentHashMap<>();
     private final AtomicLong fetches = new AtomicLong();
     private final AtomicLong shared = new AtomicLong();
+    private final java.time.Duration loadTimeout;
 
     private SegmentLoader(Builder b) {
         this.fetcher = Objects.requireNonNull(b.fetcher, "fetcher is null");
         this.decoder = Objects.requireNonNull(b.decoder, "decoder is null");
+        this.loadTimeout = b.loadTimeout;
         int size = b.cacheSize;
         this.cache = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -88,7 +92,23 @@ public final class SegmentLoader implements AutoCloseable {
             out.completeExceptionally(new SegmentFetcher.FetchFailedException(SegmentFetcher.Reason.FAILED, "not a URL"));
             return out.minimalCompletionStage();
         }
-        fetcher.fetch(uri, SignedUrls.expiry(url)).whenComplete((bytes, failure) -> {
+        java.time.Instant expiry;
+        try {
+            expiry = SignedUrls.expiry(url);
+        } catch (RuntimeException e) {
+            expiry = null; // an expiry that cannot be read is no expiry: the URL is opaque (protocol section 11.3)
+        }
+        CompletionStage<byte[]> fetched;
+        try {
+            fetched = fetcher.fetch(uri, expiry);
+        } catch (RuntimeException e) {
+            // a URL the fetcher refuses at once (ftp://, relative): this load fails, the rest go on
+            out.completeExceptionally(new SegmentFetcher.FetchFailedException(SegmentFetcher.Reason.FAILED,
+                    "cannot fetch " + (uri.isAbsolute() ? "a " + uri.getScheme() + " URL" : "a relative URL") + ": " + e.getMessage()));
+            return out.minimalCompletionStage();
+        }
+        out.orTimeout(loadTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS); // every load ends
+        fetched.whenComplete((bytes, failure) -> {
             if (failure != null) {
                 out.completeExceptionally(failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure);
@@ -145,6 +165,7 @@ public final class SegmentLoader implements AutoCloseable {
         private AudioDecoder decoder;
         private int cacheSize = DEFAULT_CACHE_SIZE;
         private int decodeThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        private java.time.Duration loadTimeout = DEFAULT_LOAD_TIMEOUT;
 
         private Builder() {}
 
@@ -172,7 +193,16 @@ public final class SegmentLoader implements AutoCloseable {
             return this;
         }
 
+        /** How long a load may take, fetch and decode, before it fails as a timeout (default 30 s; 1 s to 10 min). */
+        public Builder loadTimeout(java.time.Duration value) {
+            loadTimeout = value;
+            return this;
+        }
+
         public SegmentLoader build() {
+            if (loadTimeout == null || loadTimeout.toMillis() < 1000 || loadTimeout.toMinutes() > 10) {
+                throw new IllegalArgumentException("loadTimeout must be between 1 s and 10 min, was: " + loadTimeout);
+            }
             if (cacheSize < 1 || cacheSize > 10_000) {
                 throw new IllegalArgumentException("cacheSize must be between 1 and 10000, was: " + cacheSize);
             }
