@@ -18,7 +18,6 @@ import dev.lectern.port.AudioSink;
 import dev.lectern.port.AuthenticationException;
 import dev.lectern.port.Scheduler;
 import dev.lectern.port.SessionApi;
-import dev.lectern.port.SessionApiException;
 import dev.lectern.port.TokenProvider;
 import dev.lectern.port.Transport;
 import dev.lectern.port.TransportConnection;
@@ -50,8 +49,8 @@ public final class SessionEngine implements AutoCloseable {
 
     private final Transport transport;
     private final TokenProvider tokens;
-    private final SessionApi sessionApi;
-    private final dev.lectern.client.SegmentLoader segments;
+    /** Session-API calls and segment loads, each answered back to the machine. */
+    private final ServiceCalls service;
     private final AudioSink sink;
     /** Length of the last chunk played: a reported gap of n chunks is about n of these. */
     private long lastChunkMillis = 100;
@@ -80,8 +79,7 @@ public final class SessionEngine implements AutoCloseable {
     private SessionEngine(Builder b) {
         this.transport = Objects.requireNonNull(b.transport, "transport is null");
         this.tokens = b.tokens;
-        this.sessionApi = b.sessionApi;
-        this.segments = b.segments;
+        this.service = new ServiceCalls(b.sessionApi, b.segments, this::submit);
         this.sink = b.sink == null ? AudioSink.NONE : b.sink;
         this.ownsScheduler = b.scheduler == null;
         // Clients the host gives no threads share the process's lane and event pools (SharedThreads).
@@ -269,12 +267,12 @@ public final class SessionEngine implements AutoCloseable {
             Map.entry(Effect.Close.class, (engine, effect) -> engine.close((Effect.Close) effect)),
             Map.entry(Effect.Abort.class, (engine, effect) -> engine.abort((Effect.Abort) effect)),
             Map.entry(Effect.FetchToken.class, (engine, effect) -> engine.fetchToken(((Effect.FetchToken) effect).forceRenew())),
-            Map.entry(Effect.CreateSession.class, (engine, effect) -> engine.createSession((Effect.CreateSession) effect)),
-            Map.entry(Effect.FetchSegment.class, (engine, effect) -> engine.fetchSegment((Effect.FetchSegment) effect)),
+            Map.entry(Effect.CreateSession.class, (engine, effect) -> engine.service.createSession((Effect.CreateSession) effect)),
+            Map.entry(Effect.FetchSegment.class, (engine, effect) -> engine.service.fetchSegment((Effect.FetchSegment) effect)),
             Map.entry(Effect.Silence.class, (engine, effect) -> engine.silence(((Effect.Silence) effect).length())),
-            Map.entry(Effect.MarkSessionEnded.class, (engine, effect) -> engine.markSessionEnded((Effect.MarkSessionEnded) effect)),
-            Map.entry(Effect.ReadSession.class, (engine, effect) -> engine.readSession((Effect.ReadSession) effect)),
-            Map.entry(Effect.DeleteSession.class, (engine, effect) -> engine.deleteSession((Effect.DeleteSession) effect)));
+            Map.entry(Effect.MarkSessionEnded.class, (engine, effect) -> engine.service.markSessionEnded((Effect.MarkSessionEnded) effect)),
+            Map.entry(Effect.ReadSession.class, (engine, effect) -> engine.service.readSession((Effect.ReadSession) effect)),
+            Map.entry(Effect.DeleteSession.class, (engine, effect) -> engine.service.deleteSession((Effect.DeleteSession) effect)));
 
     private void play(Effect.Play play) {
         lastChunkMillis = Math.max(1, play.audio().duration().toMillis());
@@ -367,92 +365,6 @@ public final class SessionEngine implements AutoCloseable {
                         : LecternError.local("AUTH_FAILED", "Authentication failed: " + describe(cause));
                 submit(new Input.TokenFailed(error));
             }
-        });
-    }
-
-    private void fetchSegment(Effect.FetchSegment fetch) {
-        dev.lectern.domain.SequenceNumber seq = fetch.segment().sequence();
-        if (segments == null) {
-            submit(new Input.SegmentFailed(seq, "no segment loader: this listener cannot play translated segments"));
-            return;
-        }
-        segments.load(fetch.segment().url()).whenComplete((audio, failure) -> {
-            if (failure == null) {
-                submit(new Input.SegmentReady(seq, audio));
-                return;
-            }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            String reason = cause instanceof dev.lectern.port.SegmentFetcher.FetchFailedException f
-                    ? f.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + f.getMessage()
-                    : cause instanceof dev.lectern.port.AudioDecoder.UndecodableAudioException u ? "undecodable: " + u.getMessage()
-                    : cause instanceof TimeoutException ? "timeout: the load did not end in time"
-                    : "failed: " + describe(cause);
-            submit(new Input.SegmentFailed(seq, reason));
-        });
-    }
-
-    private void createSession(Effect.CreateSession create) {
-        if (sessionApi == null) {
-            submit(new Input.SessionApiFailed(new LecternError("NO_SESSION_API", "no session API configured", 0, null, true)));
-            return;
-        }
-        sessionApi.create(create.params()).whenComplete((session, failure) -> {
-            if (failure == null && session != null) {
-                submit(new Input.SessionApiCreated(session.sessionId(), session.sourceLanguage(), session.expiresAtMillis()));
-            } else {
-                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-                LecternError error = cause instanceof SessionApiException api ? api.error()
-                        : cause instanceof AuthenticationException auth ? auth.error()
-                        : LecternError.local("SESSION_API_FAILED", "the session API failed: " + describe(cause));
-                submit(new Input.SessionApiFailed(error));
-            }
-        });
-    }
-
-    /** {@code PATCH status:"ended"}; the answer, or its failure, comes back to the machine. */
-    private void markSessionEnded(Effect.MarkSessionEnded mark) {
-        answer(Input.SessionApiCall.MARK_ENDED, sessionApi == null ? null
-                : sessionApi.updateStatus(mark.sessionId(), "ended").thenApply(session -> null));
-    }
-
-    /** {@code GET}, no token needed; the session's status, 404, or the failure comes back to the machine. */
-    private void readSession(Effect.ReadSession read) {
-        if (sessionApi == null) {
-            submit(new Input.SessionRead(null, false, new LecternError("NO_SESSION_API", "no session API configured", 0, null, true)));
-            return;
-        }
-        sessionApi.get(read.sessionId()).whenComplete((session, failure) -> {
-            if (failure == null && session != null) {
-                submit(new Input.SessionRead(session.status(), false, null));
-                return;
-            }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            LecternError error = cause instanceof SessionApiException api ? api.error()
-                    : LecternError.local("SESSION_API_FAILED", "the session API failed: " + describe(cause));
-            submit(new Input.SessionRead(null, error.status() == 404, error));
-        });
-    }
-
-    /** {@code DELETE}; the answer, or its failure, comes back to the machine. */
-    private void deleteSession(Effect.DeleteSession delete) {
-        answer(Input.SessionApiCall.DELETE, sessionApi == null ? null : sessionApi.delete(delete.sessionId()));
-    }
-
-    /** Submits the outcome of a session-API call as {@code SessionApiAnswered}; the machine bounds the wait. */
-    private void answer(Input.SessionApiCall call, java.util.concurrent.CompletionStage<?> stage) {
-        if (stage == null) {
-            submit(new Input.SessionApiAnswered(call, new LecternError("NO_SESSION_API", "no session API configured", 0, null, true)));
-            return;
-        }
-        stage.whenComplete((ok, failure) -> {
-            if (failure == null) {
-                submit(new Input.SessionApiAnswered(call, null));
-                return;
-            }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            LecternError error = cause instanceof SessionApiException api ? api.error()
-                    : LecternError.local("SESSION_API_FAILED", "the session API failed: " + describe(cause));
-            submit(new Input.SessionApiAnswered(call, error));
         });
     }
 
