@@ -8,8 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +24,6 @@ class DeployedEndStandInIT {
     LocalGateway gateway;
     URI ws;
     URI http;
-    final HttpClient client = HttpClient.newHttpClient();
 
     @BeforeEach
     void start() throws Exception {
@@ -42,18 +39,11 @@ class DeployedEndStandInIT {
     }
 
     HttpResponse<String> request(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(http + path)).timeout(WAIT)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new SessionHttp(http).request(method, path, token, body);
     }
 
     String createSession() throws Exception {
-        HttpResponse<String> created = request("POST", "/sessions", "alice", "{\"sourceLanguage\":\"en\",\"qualityTier\":\"standard\"}");
-        assertThat(created.statusCode()).isEqualTo(201);
-        return JSON.readTree(created.body()).get("sessionId").asText();
+        return new SessionHttp(http).create("alice");
     }
 
     static String chunk(String id) {

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
@@ -30,7 +28,6 @@ class DeployedGatewayIT {
     LocalGateway gateway;
     URI ws;
     URI http;
-    final HttpClient client = HttpClient.newHttpClient();
 
     @BeforeEach
     void start() throws Exception {
@@ -48,18 +45,11 @@ class DeployedGatewayIT {
     }
 
     HttpResponse<String> request(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(http + path)).timeout(WAIT)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new SessionHttp(http).request(method, path, token, body);
     }
 
     String createSession(String token) throws Exception {
-        HttpResponse<String> created = request("POST", "/sessions", token, "{\"sourceLanguage\":\"en\",\"qualityTier\":\"standard\"}");
-        assertThat(created.statusCode()).isEqualTo(201);
-        return JSON.readTree(created.body()).get("sessionId").asText();
+        return new SessionHttp(http).create(token);
     }
 
     static int refusedWith(URI ws, String query) {
