@@ -25,7 +25,8 @@ import org.eclipse.jetty.client.Result;
  * {@link SegmentFetcher} over the Jetty {@code HttpClient} the transport shares ({@link JettyClients}): the
  * same trust store, threads and connection pool. Each try is bounded ({@link Builder#tryTimeout}, the
  * connection's idle time by {@link Builder#readTimeout}); timeouts, refused connections and 5xx are tried
- * again with jittered backoff, up to {@link #DEFAULT_TRIES} tries, never once the URL's expiry has passed;
+ * again with jittered backoff, up to {@link #DEFAULT_TRIES} tries; the expiry read from the URL is a hint (this
+ * machine's clock may be ahead): the first try is always made, a later one not once the expiry has passed;
  * 403 and 404 are final. A 403 at or after the expiry, or whose S3 error says the request expired, is
  * {@code EXPIRED}. Nothing it logs or throws carries the URL's signature.
  */
@@ -78,7 +79,8 @@ public final class JettySegmentFetcher implements SegmentFetcher, AutoCloseable 
             out.completeExceptionally(new FetchFailedException(Reason.FAILED, "the fetcher is closed"));
             return;
         }
-        if (expiresAt != null && !clock.instant().isBefore(expiresAt)) {
+        if (attempt > 1 && expiresAt != null && !clock.instant().isBefore(expiresAt)) {
+            // the first try is always made: this machine's clock may be ahead (protocol section 11.3)
             out.completeExceptionally(new FetchFailedException(Reason.EXPIRED, "the URL expired at " + expiresAt + " before it could be fetched"));
             return;
         }

@@ -276,9 +276,11 @@ final class Doctor {
         }
         try {
             HttpResponse<String> health = get("/health", null);
+            if (health.statusCode() != 200) {
+                return Check.fail("session-api", "GET /health answered " + health.statusCode(), "the service reports itself unhealthy");
+            }
             if (token == null) {
-                return health.statusCode() == 200 ? Check.pass("session-api", "healthy (GET /health 200); no token to try")
-                        : Check.fail("session-api", "GET /health answered " + health.statusCode(), "the service reports itself unhealthy");
+                return Check.pass("session-api", "healthy (GET /health 200); no token to try");
             }
             // an id no session has: 404 means the authorizer took the token, 401 that it did not
             HttpResponse<String> probe = get("/sessions/doctor-check-000", token);
@@ -288,7 +290,7 @@ final class Doctor {
                                 + (claims == null ? "" : "; its audience is " + audience(claims) + " and its issuer " + claims.path("iss").asText("-")),
                         "sign in with the app client (--client-id) of the user pool the API's authorizer names");
             }
-            return Check.pass("session-api", "healthy (GET /health " + health.statusCode() + ") and the token is accepted");
+            return Check.pass("session-api", "healthy (GET /health 200) and the token is accepted");
         } catch (Exception e) {
             return Check.fail("session-api", "no answer from " + target.sessionApi() + ": " + rootMessage(e),
                     "check --session-api: https://{httpApiId}.execute-api.{region}.amazonaws.com");

@@ -41,7 +41,7 @@ final class ListenCommand extends RunnerCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "NAME", description = "The playback device, by (part of) its name (default: the system's).")
     String device;
 
-    @Option(names = "--overwrite", description = "Replace an existing --output file (by default an existing file is refused).")
+    @Option(names = "--overwrite", description = "Replace an existing --output or --subtitles file (by default an existing file is refused).")
     boolean overwrite;
 
     @Option(names = "--captions", description = "Print the text of each translated segment as it plays (a service that sends segments).")
@@ -77,8 +77,8 @@ final class ListenCommand extends RunnerCommand implements Callable<Integer> {
         List<Module> modules = new ArrayList<>();
         modules.add(new JettyTransportModule(endpoint(), trustStore, env.apply("LECTERN_TRUST_STORE_PASSWORD")));
         boolean toSpeakers = "speakers".equals(output);
-        if (toSpeakers && overwrite) {
-            throw usage("--overwrite replaces an --output file; it does nothing with --output speakers");
+        if (toSpeakers && overwrite && subtitles == null) {
+            throw usage("--overwrite replaces an --output or --subtitles file; it does nothing with --output speakers alone");
         }
         if (!toSpeakers && device != null) {
             throw usage("--device picks a playback device; it does nothing with --output " + output);
@@ -90,6 +90,9 @@ final class ListenCommand extends RunnerCommand implements Callable<Integer> {
         modules.add(new SegmentModule(trustStore, env.apply("LECTERN_TRUST_STORE_PASSWORD")));
         if (sessionApi != null) {
             modules.add(new dev.lectern.app.wiring.JettySessionApiModule(sessionApi, trustStore, env.apply("LECTERN_TRUST_STORE_PASSWORD")));
+        }
+        if (subtitles != null && java.nio.file.Files.exists(subtitles) && !overwrite) {
+            throw usage(subtitles + " exists: give another --subtitles, or --overwrite to replace it");
         }
         Subtitles cues;
         try {
@@ -125,6 +128,10 @@ final class ListenCommand extends RunnerCommand implements Callable<Integer> {
             } catch (ExecutionException e) {
                 Runtime.getRuntime().removeShutdownHook(hook);
                 sink.close();
+                if (cues != null) {
+                    cues.close(); // nothing was written: no file left open or half made
+                    java.nio.file.Files.deleteIfExists(subtitles);
+                }
                 throw new IllegalStateException("could not join session " + config.sessionId().value() + ": " + explain(e), e);
             }
             if (sink instanceof dev.lectern.app.wiring.DeferredWavSink wav) {

@@ -55,7 +55,7 @@ abstract class RunnerCommand {
         }
         String scheme = endpoint.getScheme();
         if (!"ws".equalsIgnoreCase(scheme) && !"wss".equalsIgnoreCase(scheme)) {
-            throw usage("--endpoint must be a ws:// or wss:// URL, was: " + endpoint);
+            throw usage("--endpoint must be a ws:// or wss:// URL, was: " + dev.lectern.jetty.ConnectUrls.redact(endpoint.toString()));
         }
         if (endpoint.getRawQuery() != null) {
             throw usage("--endpoint must not carry a query (Lectern adds its own), was: " + dev.lectern.jetty.ConnectUrls.redact(endpoint.toString()));

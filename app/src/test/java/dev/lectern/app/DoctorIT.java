@@ -23,6 +23,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -106,6 +107,28 @@ class DoctorIT {
         assertThat(url.get("figure").asText()).contains("scheme 'https' is not ws or wss");
         assertThat(url.get("fix").asText()).contains("wss://{apiId}.execute-api.{region}.amazonaws.com/{stage}");
         assertThat(checks(run).get("tcp").get("status").asText()).isEqualTo("skip");
+    }
+
+    @Test
+    void aSessionApiWhoseHealthAnswers503FailsItsCheckWithOrWithoutAToken() throws Exception {
+        com.sun.net.httpserver.HttpServer unhealthy = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        unhealthy.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(exchange.getRequestURI().getPath().equals("/health") ? 503 : 404, -1);
+            exchange.close();
+        });
+        unhealthy.start();
+        try {
+            String api = "http://127.0.0.1:" + unhealthy.getAddress().getPort();
+            for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of("LECTERN_TOKEN", "alice"))) {
+                Run run = doctor(env, "--endpoint", "ws://127.0.0.1:9", "--session-api", api);
+                JsonNode check = checks(run).get("session-api");
+                assertThat(check.get("status").asText()).as(env.toString()).isEqualTo("fail");
+                assertThat(check.get("figure").asText()).contains("503");
+            }
+        } finally {
+            unhealthy.stop(0);
+        }
     }
 
     @Test

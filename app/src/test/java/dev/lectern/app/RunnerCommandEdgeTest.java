@@ -70,6 +70,33 @@ class RunnerCommandEdgeTest {
     }
 
     @Test
+    void listenRefusesAnExistingSubtitlesFileAndLeavesNoneWhenTheJoinFails() throws Exception {
+        Path kept = Files.writeString(dir.resolve("kept.vtt"), "keep me");
+        Run refused = Run.of(Main.commandLine(SpeakAndListenIT.listen()), "--endpoint", "ws://127.0.0.1:9", "--session", "quiet-river-123",
+                "--language", "es", "--output", dir.resolve("a.wav").toString(), "--subtitles", kept.toString());
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).contains("kept.vtt exists").contains("--overwrite");
+        assertThat(Files.readString(kept)).isEqualTo("keep me");
+
+        try (dev.lectern.gateway.LocalGateway gateway = dev.lectern.gateway.LocalGateway.builder()
+                .settings(dev.lectern.gateway.GatewaySettings.builder().port(0).build()).build()) {
+            Path fresh = dir.resolve("fresh.srt");
+            Run unknown = Run.of(Main.commandLine(SpeakAndListenIT.listen()), "--endpoint", gateway.start().toString(), "--session",
+                    "quiet-river-123", "--language", "es", "--output", dir.resolve("b.wav").toString(), "--subtitles", fresh.toString());
+            assertThat(unknown.exit()).isEqualTo(1);
+            assertThat(fresh).as("not joined: no subtitles file left").doesNotExist();
+        }
+    }
+
+    @Test
+    void anEndpointOfTheWrongSchemeIsRefusedWithItsTokenRedacted() {
+        Run run = Run.of(Main.commandLine(SpeakAndListenIT.listen()), "--endpoint", "https://example.com/prod?token=eyJsecret.part.sig",
+                "--session", "quiet-river-123", "--language", "es", "--output", dir.resolve("c.wav").toString());
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("ws:// or wss://").doesNotContain("eyJsecret");
+    }
+
+    @Test
     void optionsThatDoNothingTogetherAreUsageErrors() {
         Run query = Run.of(Main.commandLine(SpeakAndListenIT.listen()), "--endpoint", "ws://127.0.0.1:9/prod?stage=x", "--session",
                 "quiet-river-123", "--language", "es", "--output", dir.resolve("a.wav").toString());

@@ -266,8 +266,8 @@ class DeployedSegmentIT {
         assertThat(listener.counters().segmentsLost()).isEqualTo(1);
         assertThat(events.events(LecternEvent.SegmentFailed.class)).extracting(LecternEvent.SegmentFailed::reason)
                 .satisfiesExactly(r -> assertThat(r).startsWith("undecodable"), r -> assertThat(r).startsWith("expired"));
-        assertThat(gateway.segmentFetches() - fetchesBefore).as("no fetch of the expired URL: only the later segments")
-                .isEqualTo(events.events(LecternEvent.AudioReceived.class).size() - 2);
+        assertThat(gateway.segmentFetches() - fetchesBefore).as("the expired URL tried once (the clock may be off), then the later ones")
+                .isEqualTo(events.events(LecternEvent.AudioReceived.class).size() - 2 + 1);
         assertThat(events.events(LecternEvent.AudioReceived.class).size()).as("the two before, and those after")
                 .isGreaterThanOrEqualTo(4);
     }

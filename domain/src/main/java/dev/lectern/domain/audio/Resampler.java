@@ -6,7 +6,9 @@ import dev.lectern.domain.Checks;
  * Converts 16-bit mono PCM from one sample rate to another by a rational factor: upsampling by {@code L},
  * a Kaiser-windowed sinc low-pass at the lower of the two Nyquist frequencies, downsampling by {@code M},
  * computed as a polyphase filter so that only the output samples are calculated. 24 kHz to 16 kHz is
- * {@code L = 2, M = 3}: everything above 8 kHz is removed before it could fold back into the band.
+ * {@code L = 2, M = 3}: the pass band reaches about 6 kHz, the transition band lies around the output's
+ * Nyquist frequency of 8 kHz, and what lies above it, which would fold back into the band, is attenuated
+ * (about 29 dB at 8.5 kHz, 49 dB at 9 kHz, 87 dB at 10 kHz; {@code ResamplerTest} prints the figures).
  *
  * <p>Each call converts one whole buffer on its own (a segment, a file): the filter's delay is compensated,
  * so the output is aligned with the input and {@code round(n * to / from)} samples long, and the edges are

@@ -70,6 +70,27 @@ class ResamplerTest {
         assertThat(attenuation).isGreaterThan(70);
     }
 
+    /** How far a full-scale tone of {@code hertz} at 24 kHz is attenuated on its way to 16 kHz, in dB. */
+    static double attenuation(int hertz) {
+        short[] in = tone(hertz, 24_000, 1.0, 16_000);
+        short[] out = DOWN.convert(in);
+        return 20 * Math.log10(rms(in, 600, in.length - 600) / Math.max(0.5, rms(out, 400, out.length - 400)));
+    }
+
+    @Test
+    void theTransitionBandIsWhereTheJavadocSaysItIs() {
+        double at6 = attenuation(6_000);
+        double at7 = attenuation(7_000);
+        double at85 = attenuation(8_500);
+        double at9 = attenuation(9_000);
+        System.out.printf("Resampler 24->16 kHz: attenuation %.1f dB at 6 kHz, %.1f at 7 kHz, %.1f at 8.5 kHz, %.1f at 9 kHz%n",
+                at6, at7, at85, at9);
+        assertThat(at6).as("the pass band").isLessThan(1.0);
+        assertThat(at7).as("the transition band begins").isBetween(1.0, 10.0);
+        assertThat(at85).as("above the output's Nyquist frequency, what would fold back").isGreaterThan(25.0);
+        assertThat(at9).isGreaterThan(40.0);
+    }
+
     @Test
     void theSameRateIsACopyAndRatesAreChecked() {
         short[] in = tone(440, 16_000, 0.1, 1000);

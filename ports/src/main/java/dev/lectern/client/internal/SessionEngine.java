@@ -224,6 +224,13 @@ public final class SessionEngine implements AutoCloseable {
             submit(new Input.SessionApiAnswered(Input.SessionApiCall.DELETE, LecternError.local("SESSION_API_FAILED", why)));
         } else if (effect instanceof Effect.FetchSegment f) {
             submit(new Input.SegmentFailed(f.segment().sequence(), "failed: " + why));
+        } else if (effect instanceof Effect.Close || effect instanceof Effect.Abort) {
+            // a connection that cannot even be closed is gone as far as the machine is concerned
+            ConnectionId id = effect instanceof Effect.Close c ? c.id() : ((Effect.Abort) effect).id();
+            if (connections.remove(id) != null) {
+                closing.remove(id);
+                submit(new Input.Closed(id, SessionMachine.CLOSE_ABNORMAL, "close failed: " + why));
+            }
         } else if ((effect instanceof Effect.Play || effect instanceof Effect.Silence) && !sinkFailed) {
             sinkFailed = true;
             submit(new Input.SinkFailed("the audio sink failed: " + why));
