@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * Delivers events to the host's listener on the host's executor, one at a time and in order whatever
  * the executor's threading, isolating the engine from slow or throwing listeners. At most
  * {@link #MAX_QUEUED} events wait for a slow listener: past that, audio events are dropped first (the
- * newest, or the oldest waiting one to make room for another kind) and counted; the others always wait.
+ * newest, or the oldest waiting one to make room for another kind), then the other events that come with
+ * every frame or segment ({@link #frequent}), all counted; the events of a session's life always wait.
  * Nothing is delivered after {@link LecternEvent.Closed}.
  */
 final class EventDispatcher {
@@ -69,24 +70,49 @@ final class EventDispatcher {
         schedule();
     }
 
-    /** Over the bound: drop this audio event, or the oldest audio event waiting for another kind. */
+    /**
+     * Over the bound: audio events go first, then the events that come with every frame or segment (rejected
+     * frames, gaps, failed or lost segments, texts, drops); an event of the session's life (joined, refreshed,
+     * ended, an error, the final one) is never dropped: it takes the place of one of those, and there are few
+     * of them.
+     */
     private boolean makeRoom(LecternEvent event) {
         if (event instanceof LecternEvent.AudioReceived) {
             dropped.incrementAndGet();
             return false;
         }
+        if (evictOldest(LecternEvent.AudioReceived.class::isInstance)) {
+            return true;
+        }
+        if (frequent(event)) {
+            dropped.incrementAndGet();
+            return false;
+        }
+        evictOldest(EventDispatcher::frequent);
+        return true;
+    }
+
+    /** Events that come with frames or segments, as many as they: dropped, counted, when the listener is far behind. */
+    static boolean frequent(LecternEvent event) {
+        return event instanceof LecternEvent.AudioReceived || event instanceof LecternEvent.FrameRejected
+                || event instanceof LecternEvent.AudioGap || event instanceof LecternEvent.SegmentGap
+                || event instanceof LecternEvent.SegmentFailed || event instanceof LecternEvent.SegmentLikelyLost
+                || event instanceof LecternEvent.TranscriptReceived || event instanceof LecternEvent.AudioDropped;
+    }
+
+    private boolean evictOldest(java.util.function.Predicate<LecternEvent> kind) {
         for (java.util.Iterator<LecternEvent> i = queue.iterator(); i.hasNext(); ) {
-            if (i.next() instanceof LecternEvent.AudioReceived) {
+            if (kind.test(i.next())) {
                 i.remove();
                 queued.decrementAndGet();
                 dropped.incrementAndGet();
                 return true;
             }
         }
-        return true; // nothing but rarer events waiting: those are never dropped
+        return false;
     }
 
-    /** Audio events not delivered because the listener fell behind by more than {@link #MAX_QUEUED}. */
+    /** Events not delivered because the listener fell behind by more than {@link #MAX_QUEUED} (audio and {@link #frequent}). */
     long dropped() {
         return dropped.get();
     }

@@ -86,4 +86,30 @@ class EventDispatcherTest {
 
         assertThat(deliver(counting, seen)).containsExactly("audio");
     }
+
+    @Test
+    void aBlockedListenerHoldsABoundedQueueOfEveryKindYetGetsEveryEventOfTheSessionsLife() {
+        List<Runnable> held = new ArrayList<>();
+        List<LecternEvent> seen = new ArrayList<>();
+        EventDispatcher events = new EventDispatcher(held::add, new LecternListener() {
+            @Override
+            public void onEvent(LecternEvent event) {
+                seen.add(event);
+            }
+        });
+        for (int i = 0; i < 5_000; i++) { // a host that does not read while the frames go wrong
+            events.dispatch(new LecternEvent.FrameRejected(null, "garbage", i));
+            events.dispatch(new LecternEvent.AudioGap(SequenceNumber.of(i), SequenceNumber.of(i)));
+            events.dispatch(new LecternEvent.TranscriptReceived(SequenceNumber.of(i), "text", null, i, java.time.Duration.ofSeconds(3)));
+        }
+        events.dispatch(new LecternEvent.SessionEnded(null, "over"));
+        events.dispatch(CLOSED);
+        assertThat(events.dropped()).as("over the bound, counted").isGreaterThanOrEqualTo(15_000 - EventDispatcher.MAX_QUEUED);
+
+        held.forEach(Runnable::run);
+
+        assertThat(seen.size()).isLessThanOrEqualTo(EventDispatcher.MAX_QUEUED + 2);
+        assertThat(seen.subList(seen.size() - 2, seen.size())).extracting(e -> e.getClass().getSimpleName())
+                .containsExactly("SessionEnded", "Closed");
+    }
 }
