@@ -110,8 +110,16 @@ final class LoadCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--listeners 0 measures this process's own speaker: leave out --session");
         }
         if (segments) {
-            if (session != null || endpoint != null) {
+            // LECTERN_ENDPOINT fills --endpoint without the person typing it: only a typed one is refused
+            picocli.CommandLine.ParseResult typed = spec.commandLine().getParseResult();
+            if (session != null || typed.hasMatchedOption("--endpoint")) {
                 throw new ParameterException(spec.commandLine(), "--segments runs its own deployed-flavor gateway: leave out --session and --endpoint");
+            }
+            for (String option : new String[] {"--rate", "--wait", "--selector-threads"}) {
+                if (typed.hasMatchedOption(option)) {
+                    throw new ParameterException(spec.commandLine(), option + " does nothing with --segments (10 chunks a second, "
+                            + "each listener on the shared client)");
+                }
             }
             return SegmentLoad.run(out, listeners, seconds, languages, json);
         }

@@ -115,6 +115,15 @@ class LoadCommandTest {
     }
 
     @Test
+    void optionsThatDoNothingWithSegmentsAreRefusedNotIgnored() {
+        for (String[] extra : new String[][] {{"--rate", "20"}, {"--wait", "5"}, {"--selector-threads", "2"}}) {
+            Run run = Run.of("load", "--segments", "--listeners", "2", "--seconds", "3", extra[0], extra[1]);
+            assertThat(run.exit()).as(extra[0]).isEqualTo(2);
+            assertThat(run.err()).contains(extra[0] + " does nothing with --segments");
+        }
+    }
+
+    @Test
     void aBadCountIsAUsageError() {
         Run run = Run.of("load", "--embedded", "--listeners", "-1", "--seconds", "1");
         assertThat(run.exit()).isEqualTo(2);
