@@ -56,12 +56,25 @@ public final class LecternMetrics {
                 .description("Listener: interval between the last chunk before a refresh completed and the first after").register(registry);
         latency = Timer.builder(LecternMeters.AUDIO_LATENCY).tags(tags)
                 .description("Listener: from the time the audio frame carried to playing it").register(registry);
-        java.util.Collections.addAll(meters, refreshes, reconnects, refreshDuration, reconnectDuration, refreshAudioGap, latency);
+        for (io.micrometer.core.instrument.Meter m : java.util.List.of(refreshes, reconnects, refreshDuration, reconnectDuration,
+                refreshAudioGap, latency)) {
+            kept(m);
+        }
     }
+
+    /**
+     * How many live clients hold each meter of a registry: clients with the same tags share the registry's one
+     * meter, which is removed only when the last of them ends.
+     */
+    private static final java.util.Map<MeterRegistry, java.util.Map<io.micrometer.core.instrument.Meter.Id, Integer>> HOLDERS =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     private <M extends io.micrometer.core.instrument.Meter> M kept(M meter) {
         if (!meters.contains(meter)) {
             meters.add(meter);
+            synchronized (HOLDERS) {
+                HOLDERS.computeIfAbsent(registry, r -> new java.util.HashMap<>()).merge(meter.getId(), 1, Integer::sum);
+            }
         }
         return meter;
     }
@@ -77,12 +90,19 @@ public final class LecternMetrics {
     }
 
     /**
-     * Removes this client's meters from the registry. Done by itself at the client's final event, so that
-     * another client with the same tags starts from zero rather than reading this one's last values.
+     * Removes this client's meters from the registry, those no other live client with the same tags still
+     * uses. Done by itself at the client's final event, so that a later client with the same tags starts from
+     * zero rather than reading this one's last values.
      */
     public void remove() {
-        for (io.micrometer.core.instrument.Meter m : meters) {
-            registry.remove(m);
+        synchronized (HOLDERS) {
+            java.util.Map<io.micrometer.core.instrument.Meter.Id, Integer> held = HOLDERS.getOrDefault(registry, java.util.Map.of());
+            for (io.micrometer.core.instrument.Meter m : meters) {
+                Integer left = held.isEmpty() ? Integer.valueOf(0) : held.computeIfPresent(m.getId(), (id, n) -> n > 1 ? n - 1 : null);
+                if (left == null || left == 0) {
+                    registry.remove(m); // the last client holding it: a live one with the same tags keeps counting
+                }
+            }
         }
         meters.clear();
     }

@@ -40,6 +40,21 @@ class LecternMetricsTest {
     }
 
     @Test
+    void aClientThatEndsLeavesTheMetersALiveClientWithTheSameTagsStillCountsOn() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        LecternMetrics first = LecternMetrics.forListener(registry, "es", Tags.of("host", "a"));
+        LecternMetrics second = LecternMetrics.forListener(registry, "es", Tags.of("host", "a"));
+
+        first.remove();
+        second.listener().onEvent(new LecternEvent.Reconnected(1));
+        assertThat(registry.find(LecternMeters.RECONNECTS).counter()).as("still registered, still counting").isNotNull()
+                .satisfies(c -> assertThat(c.count()).isEqualTo(1.0));
+
+        second.remove();
+        assertThat(registry.getMeters()).as("the last one gone: nothing left").isEmpty();
+    }
+
+    @Test
     void anErrorCodeOutsideTheKnownSetIsTaggedOther() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         LecternMetrics metrics = LecternMetrics.forSpeaker(registry, Tags.empty());
