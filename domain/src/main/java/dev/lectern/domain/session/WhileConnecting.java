@@ -193,10 +193,21 @@ final class WhileConnecting {
                 return Rejoin.sessionGone(run, c, error); // a joined listener's reconnect or refresh: the session ended meanwhile
             }
             run.notify(new LecternEvent.Error(error));
+            deleteOrphan(run, ctx);
             return end(run, ctx, EndReason.PERMANENT_ERROR);
         }
         ConnectMode mode = ctx.speaker() ? c.mode() : ConnectMode.JOIN;
         return scheduleRetry(run, ctx, mode, c.attempt(), c.tokenRenewed(), error);
+    }
+
+    /**
+     * A session created over the HTTP session API that its speaker could never take up is deleted, not left
+     * {@code active} for a day (its answer is not awaited: the client ends now).
+     */
+    static void deleteOrphan(Run run, Context ctx) {
+        if (ctx.sessionApi() && ctx.sessionId() != null && !ctx.everActive()) {
+            run.emit(new Effect.DeleteSession(ctx.sessionId()));
+        }
     }
 
     /** The token of the last connect expires within five minutes, or its expiry is unknown. */
@@ -222,6 +233,7 @@ final class WhileConnecting {
         int attempt = failedSoFar + 1;
         if (!policy.allows(attempt)) {
             run.notify(new LecternEvent.ReconnectFailed(failedSoFar, error));
+            deleteOrphan(run, ctx);
             return end(run, ctx, EndReason.RETRIES_EXHAUSTED);
         }
         Entropy.Draw draw = ctx.entropy().nextDouble();

@@ -169,4 +169,17 @@ class DeployedEndMachineTest {
         assertThat(serviceSteps(h)).containsExactly("abort " + opening, "PATCH ended", "DELETE");
         assertThat(h.state.kind()).isEqualTo(SessionState.Kind.ENDED);
     }
+
+    @Test
+    void aCreatedSessionItsSpeakerCanNeverAttachToIsDeletedNotLeftActive() {
+        Harness h = DeployedServiceMachineTest.apiSpeaker();
+        h.step(new Input.Start());
+        h.step(new Input.SessionApiCreated(SESSION, SessionMachineTest.EN, null));
+        h.token();
+        h.step(new Input.Refused(h.lastOpened(), new ConnectFailure(403, "SESSION_INACTIVE", "Session is not active", null)));
+
+        assertThat(h.state).isInstanceOfSatisfying(SessionState.Ended.class,
+                e -> assertThat(e.reason()).isEqualTo(EndReason.PERMANENT_ERROR));
+        assertThat(h.allEffects).contains(new Effect.DeleteSession(SESSION));
+    }
 }
