@@ -28,6 +28,11 @@ public final class SegmentQueue {
     private final long lastEnd;
     /** How much audio, gaps included, has been released: where the next segment starts on the listener's timeline. */
     private final long positionMillis;
+    /** A segment numbered implausibly far ahead of the stream, held until the next one says whether the stream jumped. */
+    private final Segment heldAside;
+
+    /** A segment numbered further than this ahead of the stream is held aside (sequence numbers are timestamps, ms). */
+    public static final long MAX_JUMP_MILLIS = 10 * 60_000L;
 
     /**
      * The bounds and tolerances of a queue: segments fetched ahead, kept at most, the spacing beyond a segment's
@@ -55,9 +60,7 @@ public final class SegmentQueue {
     /** Why a stretch of time has no audio. */
     public enum GapCause {
         /** The segment was announced but could not be fetched or decoded (see the failure). */
-        SEGMENT_FAILED,
-        /** The queue was full and the segment was not kept. */
-        QUEUE_FULL
+        SEGMENT_FAILED
     }
 
     /** One thing to do, in order: play a segment's audio, or be silent for a while. */
@@ -80,7 +83,14 @@ public final class SegmentQueue {
     public record Lost(SequenceNumber after, SequenceNumber before, Duration missing) implements Step {}
 
     /** What an operation did: the new queue, segments to start fetching, steps to take in order, whether it was a duplicate. */
-    public record Outcome(SegmentQueue queue, List<Segment> fetch, List<Step> steps, boolean duplicate) {}
+    public record Outcome(SegmentQueue queue, List<Segment> fetch, List<Step> steps, boolean duplicate, List<Rejected> rejected) {
+        Outcome(SegmentQueue queue, List<Segment> fetch, List<Step> steps, boolean duplicate) {
+            this(queue, fetch, steps, duplicate, List.of());
+        }
+    }
+
+    /** A segment not kept, and why: numbered implausibly far ahead of the stream, or over the queue's capacity. */
+    public record Rejected(Segment segment, String reason) {}
 
     private enum State { WAITING, FETCHING, READY, FAILED }
 
@@ -90,32 +100,62 @@ public final class SegmentQueue {
         }
     }
 
-    private SegmentQueue(Settings settings, TreeMap<Long, Entry> entries, long lastReleased, long lastEnd, long positionMillis) {
+    private SegmentQueue(Settings settings, TreeMap<Long, Entry> entries, long lastReleased, long lastEnd, long positionMillis,
+                         Segment heldAside) {
         this.settings = settings;
         this.entries = entries;
         this.lastReleased = lastReleased;
         this.lastEnd = lastEnd;
         this.positionMillis = positionMillis;
+        this.heldAside = heldAside;
     }
 
     public static SegmentQueue empty(Settings settings) {
         Checks.require(settings != null, "settings", null, "must not be null");
-        return new SegmentQueue(settings, new TreeMap<>(), -1, -1, 0);
+        return new SegmentQueue(settings, new TreeMap<>(), -1, -1, 0, null);
     }
 
-    /** Takes an announced segment: a duplicate or one older than what was played is dropped. */
+    /**
+     * Takes an announced segment: a duplicate or one older than what was played is dropped. One numbered more
+     * than {@link #MAX_JUMP_MILLIS} ahead of the stream is held aside: if the next one follows it, the stream
+     * really jumped (a long pause) and both are kept; if the next one follows the stream, it was a bad number
+     * and is rejected, so that one forged segment never mutes the rest. Over the capacity a segment is
+     * rejected, never kept.
+     */
     public Outcome offer(Segment segment) {
         long seq = segment.sequence().value();
-        if (seq <= lastReleased || entries.containsKey(seq)) {
+        if (seq <= lastReleased || entries.containsKey(seq) || (heldAside != null && heldAside.sequence().value() == seq)) {
             return new Outcome(this, List.of(), List.of(), true);
         }
         TreeMap<Long, Entry> next = new TreeMap<>(entries);
-        if (next.size() >= settings.capacity()) {
-            next.put(seq, new Entry(segment, State.FAILED, null, "queue full"));
+        List<Rejected> rejected = new ArrayList<>(1);
+        long stream = Math.max(lastReleased, entries.isEmpty() ? -1 : entries.lastKey());
+        Segment held = null;
+        if (stream >= 0 && seq - stream > MAX_JUMP_MILLIS) {
+            if (heldAside != null && Math.abs(seq - heldAside.sequence().value()) <= MAX_JUMP_MILLIS) {
+                keep(next, heldAside, rejected); // two in a row that far ahead: the stream did jump
+                keep(next, segment, rejected);
+            } else {
+                if (heldAside != null) {
+                    rejected.add(new Rejected(heldAside, "numbered far ahead of the stream, and nothing followed it"));
+                }
+                held = segment; // the next segment tells
+            }
         } else {
-            next.put(seq, new Entry(segment, State.WAITING, null, null));
+            if (heldAside != null) {
+                rejected.add(new Rejected(heldAside, "numbered more than " + MAX_JUMP_MILLIS / 60_000 + " minutes ahead of the stream"));
+            }
+            keep(next, segment, rejected);
         }
-        return settle(next, false);
+        return settle(next, false, held, rejected);
+    }
+
+    private void keep(TreeMap<Long, Entry> next, Segment segment, List<Rejected> rejected) {
+        if (next.size() >= settings.capacity()) {
+            rejected.add(new Rejected(segment, "queue full"));
+        } else {
+            next.put(segment.sequence().value(), new Entry(segment, State.WAITING, null, null));
+        }
     }
 
     /** The segment {@code sequence} was fetched and decoded. */
@@ -126,7 +166,7 @@ public final class SegmentQueue {
         }
         TreeMap<Long, Entry> next = new TreeMap<>(entries);
         next.put(sequence.value(), e.with(State.READY, audio, null));
-        return settle(next, false);
+        return settle(next, false, heldAside, List.of());
     }
 
     /** The segment {@code sequence} could not be had, for {@code failure} (expired, 403, 404, timeout, undecodable...). */
@@ -137,12 +177,12 @@ public final class SegmentQueue {
         }
         TreeMap<Long, Entry> next = new TreeMap<>(entries);
         next.put(sequence.value(), e.with(State.FAILED, null, failure));
-        return settle(next, false);
+        return settle(next, false, heldAside, List.of());
     }
 
     /** Forgets what waits and where the stream was (a new language is a new stream); fetches in flight are left to fail or be ignored. */
     public SegmentQueue reset() {
-        return new SegmentQueue(settings, new TreeMap<>(), lastReleased, -1, positionMillis);
+        return new SegmentQueue(settings, new TreeMap<>(), lastReleased, -1, positionMillis, null);
     }
 
     /** Whether a segment was ever offered (a listener on a service that sends segments). */
@@ -166,7 +206,7 @@ public final class SegmentQueue {
     }
 
     /** Releases what is ready at the head, in order, and starts the fetches the bound allows. */
-    private Outcome settle(TreeMap<Long, Entry> next, boolean duplicate) {
+    private Outcome settle(TreeMap<Long, Entry> next, boolean duplicate, Segment held, List<Rejected> rejected) {
         List<Step> steps = new ArrayList<>();
         long released = lastReleased;
         long end = lastEnd;
@@ -188,7 +228,7 @@ public final class SegmentQueue {
                 steps.add(new Play(s, e.audio(), position));
                 position += e.audio().duration().toMillis();
             } else {
-                GapCause cause = "queue full".equals(e.failure()) ? GapCause.QUEUE_FULL : GapCause.SEGMENT_FAILED;
+                GapCause cause = GapCause.SEGMENT_FAILED;
                 long length = Math.min(s.duration().toMillis(), settings.maxGap().toMillis());
                 steps.add(new Gap(Duration.ofMillis(length), position, cause, s, e.failure()));
                 position += length;
@@ -213,7 +253,8 @@ public final class SegmentQueue {
                 inFlight++;
             }
         }
-        return new Outcome(new SegmentQueue(settings, next, released, end, position), List.copyOf(fetch), List.copyOf(steps), duplicate);
+        return new Outcome(new SegmentQueue(settings, next, released, end, position, held), List.copyOf(fetch), List.copyOf(steps),
+                duplicate, List.copyOf(rejected));
     }
 
     @Override

@@ -165,6 +165,9 @@ final class Streams {
 
     /** Carries out what the segment queue decided: fetches to start, audio to play, silence, in order. */
     static Context segments(Run run, Context ctx, SegmentQueue.Outcome outcome) {
+        for (SegmentQueue.Rejected r : outcome.rejected()) {
+            run.notify(new LecternEvent.SegmentFailed(r.segment().sequence(), "not kept: " + r.reason()));
+        }
         for (SegmentQueue.Segment s : outcome.fetch()) {
             run.emit(new Effect.FetchSegment(s));
         }

@@ -88,7 +88,8 @@ class SegmentQueueTest {
         o = o.queue().ready(SequenceNumber.of(T0 + 10_100), audio(3000));
         assertThat(describe(o.steps())).containsExactly("play 10100 at 6000");
 
-        o = o.queue().offer(segment(3_600_000, 3000)); // an hour later: still no silence
+        o = o.queue().offer(segment(3_600_000, 3000)); // an hour later, and the next after it: still no silence
+        o = o.queue().offer(segment(3_603_000, 3000));
         o = o.queue().ready(SequenceNumber.of(T0 + 3_600_000), audio(3000));
         assertThat(describe(o.steps())).containsExactly("lost 3586900 after 10100", "play 3600000 at 9000");
         assertThat(o.queue().positionMillis()).as("the timeline holds only audio").isEqualTo(12_000);
@@ -116,19 +117,45 @@ class SegmentQueueTest {
     }
 
     @Test
-    void overTheCapacityASegmentIsNotKeptAndCountsAsAGap() {
+    void theCapacityIsABoundAndWhatIsOverItIsRejectedNotKept() {
         SegmentQueue q = SegmentQueue.empty(SETTINGS);
         SegmentQueue.Outcome o = null;
         for (int i = 0; i < 6; i++) {
             o = (o == null ? q : o.queue()).offer(segment(i * 3000L, 3000));
         }
-        assertThat(o.queue().size()).isEqualTo(6);
+        assertThat(o.queue().size()).as("capacity 5").isEqualTo(5);
+        assertThat(o.rejected()).singleElement().satisfies(r -> {
+            assertThat(r.segment().sequence().value()).isEqualTo(T0 + 15_000);
+            assertThat(r.reason()).isEqualTo("queue full");
+        });
+    }
+
+    @Test
+    void oneSegmentNumberedFarAheadIsRejectedAndTheStreamPlaysOn() {
+        SegmentQueue.Outcome o = SegmentQueue.empty(SETTINGS).offer(segment(0, 3000));
         o = o.queue().ready(SequenceNumber.of(T0), audio(3000));
+        o = o.queue().offer(segment(365L * 24 * 3_600_000, 3000)); // a year ahead: forged, or a clock gone wrong
+        assertThat(o.fetch()).as("held aside, not fetched").isEmpty();
+        assertThat(o.rejected()).isEmpty();
+
+        o = o.queue().offer(segment(3000, 3000));
+        assertThat(o.rejected()).singleElement().satisfies(r -> assertThat(r.reason()).contains("ahead of the stream"));
         o = o.queue().ready(SequenceNumber.of(T0 + 3000), audio(3000));
-        for (int i = 2; i < 5; i++) {
-            o = o.queue().ready(SequenceNumber.of(T0 + i * 3000L), audio(3000));
-        }
-        assertThat(describe(o.steps())).last().isEqualTo("gap 3000 at 15000 QUEUE_FULL");
-        assertThat(o.queue().isEmpty()).isTrue();
+        o = o.queue().offer(segment(6000, 3000));
+        o = o.queue().ready(SequenceNumber.of(T0 + 6000), audio(3000));
+        assertThat(describe(o.steps())).as("not muted").containsExactly("play 6000 at 6000");
+    }
+
+    @Test
+    void aRealJumpIsTwoSegmentsInARowFarAheadAndBothPlay() {
+        SegmentQueue.Outcome o = SegmentQueue.empty(SETTINGS).offer(segment(0, 3000));
+        o = o.queue().ready(SequenceNumber.of(T0), audio(3000));
+        long later = 20 * 60_000L; // a twenty-minute pause
+        o = o.queue().offer(segment(later, 3000));
+        o = o.queue().offer(segment(later + 3000, 3000));
+        assertThat(o.rejected()).isEmpty();
+        assertThat(o.fetch()).hasSize(2);
+        o = o.queue().ready(SequenceNumber.of(T0 + later), audio(3000));
+        assertThat(describe(o.steps())).containsExactly("lost " + (later - 3000) + " after 0", "play " + later + " at 3000");
     }
 }
