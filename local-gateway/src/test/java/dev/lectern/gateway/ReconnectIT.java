@@ -130,7 +130,10 @@ class ReconnectIT {
         assertThat(replaced.previous().value()).isEqualTo(id);
         assertThat(replaced.current().value()).isNotEqualTo(id);
         assertThat(listener.terminated().toCompletableFuture().get(15, TimeUnit.SECONDS))
-                .as("the old session is gone: 404 is permanent").isEqualTo(EndReason.PERMANENT_ERROR);
+                .as("the old session is gone (404): for a listener that had joined, that is the session's end")
+                .isEqualTo(EndReason.SESSION_ENDED);
+        assertThat(events.events(LecternEvent.SessionEnded.class)).singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("SESSION_NOT_FOUND"));
         System.out.printf("RECONNECT gateway restart: speaker moved %s -> %s; the listener of the lost session ended %s%n",
                 replaced.previous(), replaced.current(), listener.terminated().toCompletableFuture().get());
         speaker.close();
