@@ -282,8 +282,9 @@ final class Doctor {
             if (token == null) {
                 return Check.pass("session-api", "healthy (GET /health 200); no token to try");
             }
-            // an id no session has: 404 means the authorizer took the token, 401 that it did not
-            HttpResponse<String> probe = get("/sessions/doctor-check-000", token);
+            // an id no session has, on a route behind the authorizer (GET is public there): 404 means the
+            // authorizer took the token, 401 that it did not; the empty PATCH changes nothing
+            HttpResponse<String> probe = call("PATCH", "/sessions/doctor-check-000", token, "{}");
             if (probe.statusCode() == 401 || probe.statusCode() == 403) {
                 JsonNode claims = claims(token);
                 return Check.fail("session-api", "the session API refused the token (" + probe.statusCode() + ")"
@@ -478,9 +479,13 @@ final class Doctor {
     }
 
     private HttpResponse<String> get(String path, String bearer) throws Exception {
+        return call("GET", path, bearer, null);
+    }
+
+    private HttpResponse<String> call(String method, String path, String bearer, String body) throws Exception {
         String base = target.sessionApi().toString();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path))
-                .timeout(STEP).GET();
+                .timeout(STEP).method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
         }
