@@ -34,6 +34,8 @@ public record Deployed(boolean service, EndStep endStep, long lastSentAt, Rejoin
         MARKING,
         /** The socket closes: the service tells every listener {@code sessionEnded}. */
         CLOSING,
+        /** Closed: the service's disconnect handler, which tells the listeners, runs before the {@code DELETE}. */
+        SETTLING,
         /** {@code DELETE} sent, to clean up. */
         DELETING
     }

@@ -19,7 +19,8 @@ import java.time.Duration;
  * stopped; the socket stays open until the last chunk's batch has been pushed to the listeners (the flush:
  * {@link DeployedSettings#endFlush()} after the last chunk sent, skipped by an immediate end);
  * {@code PATCH status:"ended"}, so that rejoins are refused; the close, which makes the service tell every
- * listener {@code sessionEnded}; then {@code DELETE}. Each step after the flush waits for its answer at most
+ * listener {@code sessionEnded} from its disconnect handler; {@link DeployedSettings#disconnectGrace()} for
+ * that handler to run; then {@code DELETE}, which would otherwise remove the listeners' records first. Each step after the flush waits for its answer at most
  * {@link DeployedSettings#endStepTimeout()}, and a failed step is reported and the next one goes ahead, so the
  * end always comes. Part of {@link SessionMachine}; pure, as it is.
  */
@@ -113,6 +114,11 @@ final class DeployedEnd {
                     return delete(run, with(state, ctx.withRetiring(null)), "no close handshake within " + timeout(ctx) + " ms; dropped");
                 }
             }
+            case SETTLING -> {
+                if (stepTimedOut) {
+                    return deleteNow(run, state);
+                }
+            }
             case DELETING -> {
                 Input.SessionApiAnswered answer = answer(input, Input.SessionApiCall.DELETE);
                 if (answer != null || stepTimedOut) {
@@ -149,10 +155,17 @@ final class DeployedEnd {
         return noLink(state, closing);
     }
 
+    /** The connection is closed (or given up): the DELETE waits for the service's disconnect handler first. */
     private static SessionState delete(Run run, SessionState state, String closeOutcome) {
         Context ctx = state.context();
         run.notify(new LecternEvent.SessionEnding("close", !closeOutcome.contains("dropped"),
                 "connection " + closeOutcome + ": the service tells the listeners the session ended"));
+        run.emit(new Effect.StartTimer(TimerKey.END_STEP, ctx.settings().deployed().disconnectGrace()));
+        return with(state, ctx.withDeployed(ctx.deployed().withEndStep(EndStep.SETTLING)));
+    }
+
+    private static SessionState deleteNow(Run run, SessionState state) {
+        Context ctx = state.context();
         run.emit(new Effect.DeleteSession(ctx.sessionId()));
         run.emit(new Effect.StartTimer(TimerKey.END_STEP, ctx.settings().deployed().endStepTimeout()));
         return with(state, ctx.withDeployed(ctx.deployed().withEndStep(EndStep.DELETING)));

@@ -24,9 +24,13 @@ import java.time.Duration;
  *     takes the session as over; only audio later than {@code endFlush} after the {@code sessionEnded} counts,
  *     since a speaker that is gone may still have its last batch pushed
  * @param languageConfirmTimeout how long a language change waits for its first segment in the new language
+ * @param disconnectGrace at the end, how long after its connection closed a speaker waits before the
+ *     {@code DELETE}: the service tells the listeners from its disconnect handler, which runs after the close
+ *     and needs the listeners' records that the {@code DELETE} removes
  */
 public record DeployedSettings(boolean speakerHandover, boolean listenerRejoin, Duration endFlush, Duration endStepTimeout,
-                               Duration rejoinSpread, Duration rejoinAudioWait, Duration languageConfirmTimeout) {
+                               Duration rejoinSpread, Duration rejoinAudioWait, Duration languageConfirmTimeout,
+                               Duration disconnectGrace) {
     /** 3 s of batching plus about 3 s of transcription, translation and synthesis (section 11.3). */
     public static final Duration DEFAULT_END_FLUSH = Duration.ofSeconds(6);
     public static final Duration DEFAULT_END_STEP_TIMEOUT = Duration.ofSeconds(5);
@@ -34,8 +38,9 @@ public record DeployedSettings(boolean speakerHandover, boolean listenerRejoin, 
     /** Segments come every ~3 s even in silence there ({@code [No transcription]}): 20 s without one is an end. */
     public static final Duration DEFAULT_REJOIN_AUDIO_WAIT = Duration.ofSeconds(20);
     public static final Duration DEFAULT_LANGUAGE_CONFIRM_TIMEOUT = Duration.ofSeconds(15);
+    public static final Duration DEFAULT_DISCONNECT_GRACE = Duration.ofSeconds(2);
     public static final DeployedSettings DEFAULTS = new DeployedSettings(true, true, DEFAULT_END_FLUSH, DEFAULT_END_STEP_TIMEOUT,
-            DEFAULT_REJOIN_SPREAD, DEFAULT_REJOIN_AUDIO_WAIT, DEFAULT_LANGUAGE_CONFIRM_TIMEOUT);
+            DEFAULT_REJOIN_SPREAD, DEFAULT_REJOIN_AUDIO_WAIT, DEFAULT_LANGUAGE_CONFIRM_TIMEOUT, DEFAULT_DISCONNECT_GRACE);
 
     public DeployedSettings {
         require(endFlush != null && !endFlush.isNegative(), "endFlush", endFlush, "must not be negative");
@@ -43,40 +48,47 @@ public record DeployedSettings(boolean speakerHandover, boolean listenerRejoin, 
         require(rejoinSpread != null && !rejoinSpread.isNegative(), "rejoinSpread", rejoinSpread, "must not be negative");
         positive(rejoinAudioWait, "rejoinAudioWait");
         positive(languageConfirmTimeout, "languageConfirmTimeout");
+        require(disconnectGrace != null && !disconnectGrace.isNegative() && disconnectGrace.toSeconds() <= 60, "disconnectGrace",
+                disconnectGrace, "must be between 0 and 60 s");
         require(rejoinAudioWait.compareTo(endFlush) > 0, "rejoinAudioWait", rejoinAudioWait,
                 "must be longer than endFlush " + endFlush + " (audio within endFlush of a sessionEnded may be a gone speaker's last batch)");
     }
 
-    /** The longest a speaker's end can take: the flush, then three steps each bounded by its timeout. */
+    /** The longest a speaker's end can take: the flush, three steps each bounded by its timeout, and the grace before DELETE. */
     public Duration endBound() {
-        return endFlush.plus(endStepTimeout.multipliedBy(3));
+        return endFlush.plus(endStepTimeout.multipliedBy(3)).plus(disconnectGrace);
     }
 
     public DeployedSettings withSpeakerHandover(boolean value) {
-        return new DeployedSettings(value, listenerRejoin, endFlush, endStepTimeout, rejoinSpread, rejoinAudioWait, languageConfirmTimeout);
+        return new DeployedSettings(value, listenerRejoin, endFlush, endStepTimeout, rejoinSpread, rejoinAudioWait, languageConfirmTimeout, disconnectGrace);
     }
 
     public DeployedSettings withListenerRejoin(boolean value) {
-        return new DeployedSettings(speakerHandover, value, endFlush, endStepTimeout, rejoinSpread, rejoinAudioWait, languageConfirmTimeout);
+        return new DeployedSettings(speakerHandover, value, endFlush, endStepTimeout, rejoinSpread, rejoinAudioWait, languageConfirmTimeout, disconnectGrace);
     }
 
     public DeployedSettings withEndFlush(Duration value) {
-        return new DeployedSettings(speakerHandover, listenerRejoin, value, endStepTimeout, rejoinSpread, rejoinAudioWait, languageConfirmTimeout);
+        return new DeployedSettings(speakerHandover, listenerRejoin, value, endStepTimeout, rejoinSpread, rejoinAudioWait, languageConfirmTimeout, disconnectGrace);
     }
 
     public DeployedSettings withEndStepTimeout(Duration value) {
-        return new DeployedSettings(speakerHandover, listenerRejoin, endFlush, value, rejoinSpread, rejoinAudioWait, languageConfirmTimeout);
+        return new DeployedSettings(speakerHandover, listenerRejoin, endFlush, value, rejoinSpread, rejoinAudioWait, languageConfirmTimeout, disconnectGrace);
     }
 
     public DeployedSettings withRejoinSpread(Duration value) {
-        return new DeployedSettings(speakerHandover, listenerRejoin, endFlush, endStepTimeout, value, rejoinAudioWait, languageConfirmTimeout);
+        return new DeployedSettings(speakerHandover, listenerRejoin, endFlush, endStepTimeout, value, rejoinAudioWait, languageConfirmTimeout, disconnectGrace);
     }
 
     public DeployedSettings withRejoinAudioWait(Duration value) {
-        return new DeployedSettings(speakerHandover, listenerRejoin, endFlush, endStepTimeout, rejoinSpread, value, languageConfirmTimeout);
+        return new DeployedSettings(speakerHandover, listenerRejoin, endFlush, endStepTimeout, rejoinSpread, value, languageConfirmTimeout, disconnectGrace);
+    }
+
+    public DeployedSettings withDisconnectGrace(Duration value) {
+        return new DeployedSettings(speakerHandover, listenerRejoin, endFlush, endStepTimeout, rejoinSpread, rejoinAudioWait,
+                languageConfirmTimeout, value);
     }
 
     public DeployedSettings withLanguageConfirmTimeout(Duration value) {
-        return new DeployedSettings(speakerHandover, listenerRejoin, endFlush, endStepTimeout, rejoinSpread, rejoinAudioWait, value);
+        return new DeployedSettings(speakerHandover, listenerRejoin, endFlush, endStepTimeout, rejoinSpread, rejoinAudioWait, value, disconnectGrace);
     }
 }

@@ -59,6 +59,10 @@ class DeployedEndMachineTest {
         h.step(ANSWERED_MARK);
         assertThat(serviceSteps(h)).containsExactly("PATCH ended", "close " + conn);
         h.step(new Input.Closed(conn, 1000, "Session ended by speaker"));
+        assertThat(serviceSteps(h)).as("the service's disconnect handler tells the listeners first").containsExactly("PATCH ended",
+                "close " + conn);
+        assertThat(h.timerDelays.get(TimerKey.END_STEP)).isEqualTo(DeployedSettings.DEFAULT_DISCONNECT_GRACE);
+        h.fire(TimerKey.END_STEP);
         assertThat(serviceSteps(h)).containsExactly("PATCH ended", "close " + conn, "DELETE");
         assertThat(h.state.kind()).isNotEqualTo(SessionState.Kind.ENDED);
         h.step(ANSWERED_DELETE);
@@ -80,6 +84,7 @@ class DeployedEndMachineTest {
         h.step(new Input.SessionApiAnswered(Input.SessionApiCall.MARK_ENDED,
                 new LecternError("HTTP_500", "Internal Server Error", 500, null, false)));
         h.step(new Input.Closed(conn, 1000, ""));
+        h.fire(TimerKey.END_STEP);
         h.step(ANSWERED_DELETE);
 
         assertThat(serviceSteps(h)).containsExactly("PATCH ended", "close " + conn, "DELETE");
@@ -108,6 +113,7 @@ class DeployedEndMachineTest {
         assertThat(h.now).isGreaterThanOrEqualTo(closedAt);
         assertThat(h.events(LecternEvent.SessionEnding.class)).extracting(LecternEvent.SessionEnding::ok)
                 .containsExactly(true, false, false, false);
+        assertThat(h.timersFired.get(TimerKey.END_STEP)).as("flush, mark, close, the grace, delete").isEqualTo(5);
     }
 
     @Test
@@ -148,6 +154,7 @@ class DeployedEndMachineTest {
         h.step(new Input.End("done"));
         h.step(new Input.Closed(conn, 1006, "network"));
         h.step(ANSWERED_MARK);
+        h.fire(TimerKey.END_STEP);
         h.step(ANSWERED_DELETE);
 
         assertThat(serviceSteps(h)).containsExactly("PATCH ended", "DELETE");
@@ -164,6 +171,7 @@ class DeployedEndMachineTest {
         ConnectionId opening = h.lastOpened();
         h.step(new Input.End("done"));
         h.step(ANSWERED_MARK);
+        h.fire(TimerKey.END_STEP);
         h.step(ANSWERED_DELETE);
 
         assertThat(serviceSteps(h)).containsExactly("abort " + opening, "PATCH ended", "DELETE");
