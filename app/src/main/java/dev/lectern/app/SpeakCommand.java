@@ -162,12 +162,14 @@ final class SpeakCommand extends RunnerCommand implements Callable<Integer> {
             // the end may wait for the last batch and three answers (DeployedSettings.endBound)
             long endWait = 5 + (sessionApi == null ? 0 : config.settings().deployed().endBound().toSeconds());
             Thread hook = new Thread(() -> {
+                source.stop(); // capture stops first: nothing is captured that cannot be sent
                 speaker.end("Speaker stopped");
                 speaker.terminated().toCompletableFuture().completeOnTimeout(null, endWait, TimeUnit.SECONDS).join();
             }, "lectern-speak-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             CtrlC.onInterrupt(() -> {
                 terminal.println("ending: the last words reach the listeners first (Ctrl-C again to end at once)");
+                source.stop(); // capture stops first: nothing is captured that cannot be sent
                 speaker.end("Speaker stopped");
             }, () -> speaker.endNow("Speaker stopped"));
             SessionId id;
@@ -188,7 +190,7 @@ final class SpeakCommand extends RunnerCommand implements Callable<Integer> {
                     speaker.sessionId().map(SessionId::value).orElse(id.value()), speaker.state(), speaker.counters().sent(),
                     speaker.counters().dropped(), listeners[0], tally.refreshes(), tally.reconnects(),
                     tally.retrying == null ? "" : "  (" + tally.retrying + ")"));
-            Thread controls = controls(speaker, terminal);
+            Thread controls = controls(speaker, source, terminal);
 
             while (waitForListeners > 0 && listeners[0] < waitForListeners && !speaker.terminated().toCompletableFuture().isDone()) {
                 speaker.requestStatus();
@@ -233,7 +235,7 @@ final class SpeakCommand extends RunnerCommand implements Callable<Integer> {
     }
 
     /** Reads control lines from standard input on a daemon thread. */
-    private Thread controls(SpeakerClient speaker, Terminal terminal) {
+    private Thread controls(SpeakerClient speaker, AudioSource source, Terminal terminal) {
         Thread t = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))) {
                 String line;
@@ -247,6 +249,7 @@ final class SpeakCommand extends RunnerCommand implements Callable<Integer> {
                         case "unmute" -> speaker.unmute();
                         case "status" -> speaker.requestStatus();
                         case "end", "quit", "exit" -> {
+                            source.stop();
                             speaker.end("Ended by the speaker");
                             return;
                         }

@@ -2,6 +2,7 @@ package dev.lectern.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lectern.domain.SessionId;
 import dev.lectern.gateway.GatewaySettings;
 import dev.lectern.gateway.LocalGateway;
 import java.io.BufferedReader;
@@ -61,6 +62,13 @@ class DeployedEndSignalIT {
                     List<String> out = new ArrayList<>();
                     CompletableFuture<List<String>> all = lines(speak, out);
                     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> has(out, "session "));
+                    String id;
+                    synchronized (out) {
+                        id = out.stream().filter(l -> l.startsWith("session ")).findFirst().orElseThrow().substring("session ".length());
+                    }
+                    SessionId session = SessionId.of(id);
+                    // streaming: the speaker's connection is confirmed and the service has its audio
+                    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> gateway.chunksReceived(session) > 5);
                     long sent = System.nanoTime();
                     SignalIT.interrupt(speak);
                     if (twice) {
@@ -75,6 +83,8 @@ class DeployedEndSignalIT {
                     assertThat(text).containsSubsequence("the last words reach the listeners first", "ending, flush", "ending, mark",
                             "ending, close", "ending, delete");
                     assertThat(speak.exitValue()).as(text).isZero();
+                    assertThat(text.lines().filter(l -> l.contains("captured chunk dropped")).count())
+                            .as("capture stopped first: at most the chunk already on its way is dropped").isLessThanOrEqualTo(1);
                     if (twice) {
                         assertThat(took).as("the second Ctrl-C skipped the 30 s flush").isLessThan(15_000);
                     }
