@@ -21,8 +21,8 @@ import java.time.Duration;
  * @param rejoinSpread a listener's rejoin waits a random time up to this, so that a room behind one address
  *     stays under the service's 20 connects a minute
  * @param rejoinAudioWait after a rejoin is accepted, how long audio may take to come before the listener
- *     takes the session as over; only audio later than {@code endFlush} after the {@code sessionEnded} counts,
- *     since a speaker that is gone may still have its last batch pushed
+ *     takes the session as over; only audio later than {@link #lastBatchWindow()} after the {@code sessionEnded}
+ *     counts, since a speaker that is gone may still have its last batch pushed
  * @param languageConfirmTimeout how long a language change waits for its first segment in the new language
  * @param disconnectGrace at the end, how long after its connection closed a speaker waits before the
  *     {@code DELETE}: the service tells the listeners from its disconnect handler, which runs after the close
@@ -50,8 +50,15 @@ public record DeployedSettings(boolean speakerHandover, boolean listenerRejoin, 
         positive(languageConfirmTimeout, "languageConfirmTimeout");
         require(disconnectGrace != null && !disconnectGrace.isNegative() && disconnectGrace.toSeconds() <= 60, "disconnectGrace",
                 disconnectGrace, "must be between 0 and 60 s");
-        require(rejoinAudioWait.compareTo(endFlush) > 0, "rejoinAudioWait", rejoinAudioWait,
-                "must be longer than endFlush " + endFlush + " (audio within endFlush of a sessionEnded may be a gone speaker's last batch)");
+    }
+
+    /**
+     * After a {@code sessionEnded}, how long a gone speaker's last batch may still be pushed: {@code endFlush},
+     * at most half the {@code rejoinAudioWait}, so that audio after it can still confirm a hand-over.
+     */
+    public Duration lastBatchWindow() {
+        Duration half = rejoinAudioWait.dividedBy(2);
+        return endFlush.compareTo(half) < 0 ? endFlush : half;
     }
 
     /** The longest a speaker's end can take: the flush, three steps each bounded by its timeout, and the grace before DELETE. */

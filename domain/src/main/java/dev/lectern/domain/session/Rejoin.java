@@ -21,7 +21,7 @@ import java.util.List;
  * random wait up to {@link DeployedSettings#rejoinSpread()}; what is queued keeps playing meanwhile. A
  * refused rejoin (403, 404) means the session is over; an accepted one means the speaker handed over,
  * which audio within {@link DeployedSettings#rejoinAudioWait()} confirms (audio later than a gone speaker's
- * last batch could come: {@link DeployedSettings#endFlush()} after the {@code sessionEnded}), and without
+ * last batch could come: {@link DeployedSettings#lastBatchWindow()} after the {@code sessionEnded}), and without
  * which the session is over too. A second {@code sessionEnded} before any audio came back is final. Part of
  * {@link SessionMachine}; pure, as it is.
  */
@@ -107,7 +107,7 @@ final class Rejoin {
      */
     static Context heardAudio(Run run, Context ctx) {
         if (ctx.deployed().rejoin() != Deployed.Rejoin.AWAITING_AUDIO
-                || run.now - ctx.deployed().endedAt() < ctx.settings().deployed().endFlush().toMillis()) {
+                || run.now - ctx.deployed().endedAt() < ctx.settings().deployed().lastBatchWindow().toMillis()) {
             return ctx;
         }
         run.emit(new Effect.CancelTimer(TimerKey.REJOIN_AUDIO));
