@@ -224,6 +224,40 @@ class DeployedServiceMachineTest {
         }
 
         @Test
+        void muteWithholdsTheAudioAndVolumeScalesItHereEachReported() {
+            Harness h = activeApiSpeaker();
+            byte[] loud = new byte[3200];
+            for (int i = 0; i < loud.length; i += 2) {
+                loud[i] = (byte) 0x40; // 16 448: 0x4040
+                loud[i + 1] = (byte) 0x40;
+            }
+            h.step(new Input.SendControl(new ClientMessage.SetVolume(0.5)));
+            h.step(new Input.Capture(dev.lectern.domain.AudioChunk.of(loud)));
+            ClientMessage.AudioChunkUpload sent = (ClientMessage.AudioChunkUpload) h.sent(ClientMessage.AudioChunkUpload.class).get(0).message();
+            byte[] pcm = sent.audio().pcm();
+            assertThat((short) ((pcm[0] & 0xFF) | (pcm[1] << 8))).as("half of 16 448").isEqualTo((short) 8224);
+
+            h.step(new Input.SendControl(new ClientMessage.MuteBroadcast()));
+            h.step(new Input.Capture(CHUNK));
+            h.step(new Input.Capture(CHUNK));
+            assertThat(h.sent(ClientMessage.AudioChunkUpload.class)).as("withheld while muted").hasSize(1);
+            h.step(new Input.SendControl(new ClientMessage.UnmuteBroadcast()));
+            h.step(new Input.Capture(CHUNK));
+
+            assertThat(h.sent(ClientMessage.AudioChunkUpload.class)).hasSize(2);
+            assertThat(h.sent).extracting(x -> x.message().action()).doesNotContain("setVolume", "muteBroadcast", "unmuteBroadcast");
+            assertThat(h.events(LecternEvent.AudioDropped.class)).singleElement().satisfies(d -> {
+                assertThat(d.chunks()).isEqualTo(2);
+                assertThat(d.reason()).isEqualTo(dev.lectern.domain.event.DropReason.MUTED);
+            });
+            assertThat(h.events(LecternEvent.BroadcastChanged.class)).extracting(LecternEvent.BroadcastChanged::kind)
+                    .containsExactly(ServerMessage.BroadcastChanged.Kind.VOLUME_CHANGED, ServerMessage.BroadcastChanged.Kind.BROADCAST_MUTED,
+                            ServerMessage.BroadcastChanged.Kind.BROADCAST_UNMUTED);
+            Counters c = h.state.context().counters();
+            assertThat(c.captured()).isEqualTo(c.sent() + c.dropped());
+        }
+
+        @Test
         void pauseIsKeptLocallyAndControlsTheServiceCannotCarryAreNotSent() {
             Harness h = activeApiSpeaker();
             h.step(new Input.Pause());
