@@ -96,6 +96,23 @@ class DeployedEndStandInIT {
     }
 
     @Test
+    void aListenersJoinSessionMessageIsAnsweredAndRefusedOnceTheSessionIsMarkedEnded() throws Exception {
+        String id = createSession();
+        try (RawPeer listener = RawPeer.connect(ws, "sessionId=" + id + "&targetLanguage=es")) {
+            String join = "{\"action\":\"joinSession\",\"sessionId\":\"" + id + "\",\"targetLanguage\":\"es\"}";
+            listener.send(join);
+            JsonNode joined = JSON.readTree(listener.await("sessionJoined", WAIT));
+            assertThat(joined.get("sessionId").asText()).isEqualTo(id);
+            assertThat(joined.get("sourceLanguage").asText()).isEqualTo("en");
+
+            request("PATCH", "/sessions/" + id, "alice", "{\"status\":\"ended\"}");
+            listener.send(join);
+            JsonNode refused = JSON.readTree(listener.await("\"error\"", WAIT));
+            assertThat(refused.get("code").asText()).isEqualTo("SESSION_INACTIVE");
+        }
+    }
+
+    @Test
     void deletePushesNothingAndClosesNothingAndTheListenersAreNeverTold() throws Exception {
         String id = createSession();
         try (RawPeer listener = RawPeer.connect(ws, "sessionId=" + id + "&targetLanguage=es");
