@@ -15,11 +15,10 @@ import java.util.Set;
  * @param rejoin where a listener's rejoin after a {@code sessionEnded} stands (section 11.4)
  * @param muted the speaker muted the broadcast: captured audio is withheld, as while paused
  * @param volume the speaker's volume, 0.0 to 1.0, applied to captured audio before it is sent
- * @param languageAskedAt when a listener's language change was sent (epoch ms), or -1
  * @param endedAt when the {@code sessionEnded} that started the current rejoin arrived (epoch ms), or -1
  */
 public record Deployed(boolean service, EndStep endStep, long lastSentAt, Rejoin rejoin, boolean muted, double volume,
-                       long languageAskedAt, long endedAt) {
+                       long endedAt) {
 
     /** The target languages the deployed service applies a {@code changeLanguage} for (section 11.3). */
     public static final Set<String> CHANGEABLE_LANGUAGES = Set.of("en", "es", "fr", "de", "pt", "it", "ja", "ko", "zh");
@@ -51,39 +50,35 @@ public record Deployed(boolean service, EndStep endStep, long lastSentAt, Rejoin
     }
 
     static Deployed initial(SessionPlan plan) {
-        return new Deployed(plan instanceof SessionPlan.Speak s && s.sessionApi(), EndStep.NONE, -1, Rejoin.NONE, false, 1.0, -1, -1);
+        return new Deployed(plan instanceof SessionPlan.Speak s && s.sessionApi(), EndStep.NONE, -1, Rejoin.NONE, false, 1.0, -1);
     }
 
     Deployed asService() {
-        return service ? this : new Deployed(true, endStep, lastSentAt, rejoin, muted, volume, languageAskedAt, endedAt);
+        return service ? this : new Deployed(true, endStep, lastSentAt, rejoin, muted, volume, endedAt);
     }
 
     Deployed withEndStep(EndStep value) {
-        return new Deployed(service, value, lastSentAt, rejoin, muted, volume, languageAskedAt, endedAt);
+        return new Deployed(service, value, lastSentAt, rejoin, muted, volume, endedAt);
     }
 
     Deployed sentAt(long now) {
-        return new Deployed(service, endStep, now, rejoin, muted, volume, languageAskedAt, endedAt);
+        return new Deployed(service, endStep, now, rejoin, muted, volume, endedAt);
     }
 
     Deployed rejoinFrom(long sessionEndedAt) {
-        return new Deployed(service, endStep, lastSentAt, Rejoin.REJOINING, muted, volume, languageAskedAt, sessionEndedAt);
+        return new Deployed(service, endStep, lastSentAt, Rejoin.REJOINING, muted, volume, sessionEndedAt);
     }
 
     Deployed withRejoin(Rejoin value) {
-        return new Deployed(service, endStep, lastSentAt, value, muted, volume, languageAskedAt, endedAt);
+        return new Deployed(service, endStep, lastSentAt, value, muted, volume, endedAt);
     }
 
     Deployed withMuted(boolean value) {
-        return new Deployed(service, endStep, lastSentAt, rejoin, value, volume, languageAskedAt, endedAt);
+        return new Deployed(service, endStep, lastSentAt, rejoin, value, volume, endedAt);
     }
 
     Deployed withVolume(double value) {
-        return new Deployed(service, endStep, lastSentAt, rejoin, muted, value, languageAskedAt, endedAt);
-    }
-
-    Deployed languageAsked(long at) {
-        return new Deployed(service, endStep, lastSentAt, rejoin, muted, volume, at, endedAt);
+        return new Deployed(service, endStep, lastSentAt, rejoin, muted, value, endedAt);
     }
 
     /** Whether the deployed service would apply a change to {@code language}. */

@@ -148,7 +148,7 @@ final class Streams {
         if (ctx.pendingLanguage() != null && ctx.pendingLanguage().equals(t.targetLanguage())) {
             // the deployed service answers a change with nothing: its first segment in the new language confirms it
             run.emit(new Effect.CancelTimer(TimerKey.LANGUAGE_CONFIRM));
-            ctx = ctx.withLanguage(t.targetLanguage(), null).withDeployed(ctx.deployed().languageAsked(-1));
+            ctx = ctx.withLanguage(t.targetLanguage(), null);
             run.notify(new LecternEvent.LanguageChanged(t.targetLanguage()));
         }
         dev.lectern.domain.SequenceNumber seq = t.sequenceNumber() != null ? t.sequenceNumber()

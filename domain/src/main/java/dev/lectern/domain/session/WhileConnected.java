@@ -143,7 +143,7 @@ final class WhileConnected {
         }
         run.emit(new Effect.Transmit(link.id(), new ClientMessage.ChangeLanguage(change.language())));
         run.emit(new Effect.StartTimer(TimerKey.LANGUAGE_CONFIRM, ctx.settings().deployed().languageConfirmTimeout()));
-        return with(state, ctx.withLanguage(ctx.language(), change.language()).withDeployed(ctx.deployed().languageAsked(run.now)));
+        return with(state, ctx.withLanguage(ctx.language(), change.language()));
     }
 
     static SessionState timer(Run run, SessionState state, Context ctx, Link link, Candidate cand, TimerKey key) {
@@ -233,7 +233,7 @@ final class WhileConnected {
                     return state;
                 }
                 run.notify(new LecternEvent.LanguageChangeUnconfirmed(ctx.pendingLanguage(), settings.deployed().languageConfirmTimeout()));
-                return connectedState(ctx.withLanguage(ctx.language(), null).withDeployed(ctx.deployed().languageAsked(-1)), link, cand);
+                return connectedState(ctx.withLanguage(ctx.language(), null), link, cand);
             }
             default -> {
                 return state; // CONFIRM, RECONNECT belong to Connecting
