@@ -10,7 +10,6 @@ import dev.lectern.domain.message.ServerMessage;
 import dev.lectern.domain.message.ServerMessage.BroadcastChanged.Kind;
 import dev.lectern.jetty.MalformedFrameException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
