@@ -187,12 +187,10 @@ final class Streams {
                 played++;
             } else if (step instanceof SegmentQueue.Gap gap) {
                 run.emit(new Effect.Silence(gap.length()));
-                String cause = gap.segment() == null ? gap.cause().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-                        : "segment " + gap.segment().sequence().value() + " " + gap.failure();
+                // a gap is a failed segment's now: time no segment covers is reported (Lost), never silence
+                String cause = "segment " + gap.segment().sequence().value() + " " + gap.failure();
                 run.notify(new LecternEvent.SegmentGap(gap.startMillis(), gap.length(), cause));
-                if (gap.segment() != null) {
-                    transcript(run, gap.segment(), gap.startMillis()); // the text, even where its audio failed
-                }
+                transcript(run, gap.segment(), gap.startMillis()); // the text, even where its audio failed
             }
         }
         return ctx.withSegments(outcome.queue()).withCounters(played == 0 ? counters : counters.plusPlayed(played));
